@@ -1,0 +1,75 @@
+/**
+ * Every error callstream raises is a {@link CallstreamError} with one of these literal codes.
+ * The README's error table has one line per code.
+ */
+export const ERROR_CODES = {
+  /** The text frame is not valid JSON. */
+  ERR_INVALID_JSON: { closeCode: 1007, message: 'Frame is not valid JSON' },
+  /** The JSON is not an object, or its `event` is not a string. */
+  ERR_INVALID_MESSAGE: { closeCode: 1007, message: 'Frame is not a message object with a string event' },
+  /** A `start` message lacks a usable callId, streamId, tracks or mediaFormat. */
+  ERR_INVALID_START: { closeCode: 1007, message: 'Invalid start message' },
+  /** A `media` message lacks a base64 payload, or has fields of the wrong type. */
+  ERR_INVALID_MEDIA: { closeCode: 1007, message: 'Invalid media message' },
+  /** A `dtmf` message lacks a valid digit, or has fields of the wrong type. */
+  ERR_INVALID_DTMF: { closeCode: 1007, message: 'Invalid dtmf message' },
+  /** A known event whose other fields have the wrong types (playedStream without a name, ...). */
+  ERR_INVALID_FIELD: { closeCode: 1007, message: 'Message field has the wrong type' },
+  /** A payload is not strict standard base64. */
+  ERR_INVALID_BASE64: { closeCode: 1007, message: 'Payload is not valid base64' },
+  /** An L16 payload (or PCM byte buffer) has an odd number of bytes. */
+  ERR_ODD_LENGTH: { closeCode: 1007, message: 'L16 audio must have an even number of bytes' },
+  /** The encoding or sample rate is not one callstream can decode or encode. */
+  ERR_UNSUPPORTED_FORMAT: { closeCode: 1003, message: 'Unsupported audio format' },
+  /** A second `start` arrived on a stream that has already started. */
+  ERR_DUPLICATE_START: { closeCode: 1008, message: 'Duplicate start message' },
+  /** A message other than `start` arrived before `start`. */
+  ERR_NOT_STARTED: { closeCode: 1008, message: 'Message received before start' },
+  /** No `start` arrived within `startTimeoutMs`. */
+  ERR_START_TIMEOUT: { closeCode: 1008, message: 'No start message within the start timeout' },
+  /** The peer stopped answering pings. */
+  ERR_HEARTBEAT_TIMEOUT: { closeCode: 1006, message: 'Peer did not answer the heartbeat ping' },
+  /** The socket closed before the operation could complete (before `start`, during playback, ...). */
+  ERR_STREAM_CLOSED: { closeCode: 1006, message: 'The stream is closed' },
+  /** Digits passed to `sendDtmf` are not in [0-9A-D*#]. */
+  ERR_INVALID_DIGITS: { closeCode: undefined, message: 'DTMF digits must match [0-9A-D*#]' },
+  /** Audio passed to `playAudio` cannot be used (wrong type, odd byte count, ...). */
+  ERR_INVALID_AUDIO: { closeCode: undefined, message: 'Invalid audio for playAudio' },
+  /** A user handler or listener threw or rejected; the error is the `cause`. */
+  ERR_HANDLER: { closeCode: undefined, message: 'A stream handler threw' },
+  /** The upgrade request was refused by `authenticate` (HTTP 401). */
+  ERR_UNAUTHORIZED: { closeCode: undefined, message: 'Upgrade request not authenticated' },
+  /** A server or adapter option is invalid. */
+  ERR_INVALID_OPTION: { closeCode: undefined, message: 'Invalid option' },
+} as const satisfies Record<string, { closeCode: number | undefined; message: string }>;
+
+export type CallstreamErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The one error class of callstream. `code` is a literal string; `closeCode` is the WebSocket
+ * close code that fits a protocol error (when there is one); `cause` holds the underlying error.
+ *
+ * @example
+ * stream.on('frameError', (err) => {
+ *   if (err.code === 'ERR_INVALID_BASE64') metrics.badPayloads++;
+ * });
+ */
+export class CallstreamError extends Error {
+  override readonly name = 'CallstreamError';
+  readonly code: CallstreamErrorCode;
+  readonly closeCode: number | undefined;
+
+  constructor(code: CallstreamErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CODES[code].message, options);
+    this.code = code;
+    this.closeCode = ERROR_CODES[code].closeCode;
+  }
+}
+
+/** True when `err` is a {@link CallstreamError} (optionally with the given code). */
+export function isCallstreamError(
+  err: unknown,
+  code?: CallstreamErrorCode,
+): err is CallstreamError {
+  return err instanceof CallstreamError && (code === undefined || err.code === code);
+}
