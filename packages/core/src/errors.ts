@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   ERR_NOT_STARTED: { closeCode: 1008, message: 'Message received before start' },
   /** No `start` arrived within `startTimeoutMs`. */
   ERR_START_TIMEOUT: { closeCode: 1008, message: 'No start message within the start timeout' },
+  /** A WebSocket message was larger than `maxPayload` (the socket closes with 1009). */
+  ERR_FRAME_TOO_LARGE: { closeCode: 1009, message: 'Message larger than maxPayload' },
+  /** The socket reported an error (invalid WebSocket framing, reset connection, ...); the `cause` has it. */
+  ERR_SOCKET: { closeCode: 1002, message: 'WebSocket error' },
   /** The peer stopped answering pings. */
   ERR_HEARTBEAT_TIMEOUT: { closeCode: 1006, message: 'Peer did not answer the heartbeat ping' },
   /** The socket closed before the operation could complete (before `start`, during playback, ...). */
@@ -39,6 +43,8 @@ export const ERROR_CODES = {
   ERR_HANDLER: { closeCode: undefined, message: 'A stream handler threw' },
   /** The upgrade request was refused by `authenticate` (HTTP 401). */
   ERR_UNAUTHORIZED: { closeCode: undefined, message: 'Upgrade request not authenticated' },
+  /** Bytes given as a WAV file are not one (no RIFF/WAVE header, no fmt or data chunk). */
+  ERR_INVALID_WAV: { closeCode: undefined, message: 'Not a readable WAV file' },
   /** A server or adapter option is invalid. */
   ERR_INVALID_OPTION: { closeCode: undefined, message: 'Invalid option' },
 } as const satisfies Record<string, { closeCode: number | undefined; message: string }>;

@@ -1,0 +1,72 @@
+/**
+ * Measures `parseMessage` on media messages against plain `JSON.parse`, for the 20 ms payload
+ * sizes of PROTOCOL.md §4 (160 B mu-law 8 kHz, 640 B L16 16 kHz, 960 B L16 24 kHz).
+ *
+ * Run (no build needed; esbuild ships with vite):
+ *   node node_modules/.pnpm/node_modules/esbuild/bin/esbuild bench/protocol-parse.ts \
+ *     --bundle --platform=node --format=esm --outfile=/tmp/protocol-parse.mjs \
+ *     && node /tmp/protocol-parse.mjs
+ */
+import { randomBytes } from 'node:crypto';
+import { parseMessage, parseMessageGeneral } from '../packages/core/src/protocol/parse.js';
+import { serializeMedia } from '../packages/core/src/protocol/serialize-platform.js';
+
+const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
+const VARIANTS = 16; // distinct texts, so nothing is cached on one string
+const ITERATIONS = 1_000_000;
+
+function mediaTexts(payloadBytes: number): string[] {
+  return Array.from({ length: VARIANTS }, (_, n) =>
+    // A Buffer round trip gives a flat string, as a WebSocket message is (not a rope).
+    Buffer.from(
+      serializeMedia({
+        sequenceNumber: 42 + n,
+        streamId: STREAM_ID,
+        track: 'inbound',
+        timestamp: 1_705_312_200_000 + 20 * n,
+        chunk: 41 + n,
+        payload: randomBytes(payloadBytes).toString('base64'),
+        extraHeaders: 'userId=12345;sessionId=abc',
+      }),
+    ).toString(),
+  );
+}
+
+/**
+ * Nanoseconds per call of each function, measured in interleaved rounds so that a change in
+ * machine load (CI neighbours) hits every contender alike.
+ */
+function measure(fns: ((text: string) => unknown)[], texts: string[]): number[] {
+  const ROUNDS = 20;
+  const perRound = ITERATIONS / ROUNDS;
+  const totals = fns.map(() => 0);
+  let sink = 0;
+  for (const fn of fns) for (let i = 0; i < perRound; i++) sink ^= fn(texts[i % VARIANTS] as string) ? 1 : 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    fns.forEach((fn, f) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < perRound; i++) sink ^= fn(texts[i % VARIANTS] as string) ? 1 : 0;
+      totals[f] = (totals[f] as number) + Number(process.hrtime.bigint() - start);
+    });
+  }
+  if (sink === 2) console.log('unreachable');
+  return totals.map((total) => total / ITERATIONS);
+}
+
+const rows: Record<string, string | number>[] = [];
+for (const bytes of [160, 640, 960]) {
+  const texts = mediaTexts(bytes);
+  const [jsonParse = 0, general = 0, fast = 0] = measure(
+    [(t) => JSON.parse(t), parseMessageGeneral, parseMessage],
+    texts,
+  );
+  rows.push({
+    payload: `${bytes} B`,
+    'message chars': (texts[0] as string).length,
+    'JSON.parse ns': jsonParse.toFixed(0),
+    'general path ns': general.toFixed(0),
+    'parseMessage ns': fast.toFixed(0),
+    speedup: `${(jsonParse / fast).toFixed(1)}x`,
+  });
+}
+console.table(rows);

@@ -1,0 +1,68 @@
+/**
+ * Variants (b) and (c): `createStreamServer` from @callstream/core with one async-iterator
+ * consumer per call, as an application would write it. (c) adds a bot that plays audio back to
+ * every call for the whole run: one long buffer per call, paced by callstream at real time (the
+ * "TTS answered with a long utterance" case), so the bot itself runs no timer.
+ */
+import type { BenchServer } from './bench-server.js';
+import { loadCore } from './deps.js';
+import type { FrameCheck } from './frame-check.js';
+import { syntheticVoice } from './synthetic-voice.js';
+
+export interface CallstreamVariantOptions {
+  /** Seconds of audio the bot plays to each call; 0 = no bot (variant b). */
+  botSeconds: number;
+}
+
+export async function startCallstream(
+  check: FrameCheck,
+  options: CallstreamVariantOptions,
+): Promise<BenchServer> {
+  const { createStreamServer } = await loadCore();
+  // 8 kHz PCM, the stream's own rate: callstream only encodes it to mu-law (no resampling). One
+  // buffer shared by every call: playback takes views of it, so memory stays flat.
+  const botAudio = options.botSeconds > 0 ? syntheticVoice(options.botSeconds, 8000) : undefined;
+  const server = createStreamServer({ port: 0, host: '127.0.0.1' });
+  let open = 0;
+  let started = 0;
+
+  server.on('stream', (stream) => {
+    open++;
+    const call = check.call();
+    let isStarted = false;
+    stream.on('error', () => check.errors++);
+    stream.on('frameError', () => check.errors++);
+    stream.started.then(
+      () => {
+        isStarted = true;
+        started++;
+        if (botAudio === undefined) return;
+        check.playbacks++;
+        // Settles 'closed' when the call hangs up first, as it does here; nothing to await.
+        void stream.playAudio(botAudio);
+      },
+      () => undefined,
+    );
+    const consume = async (): Promise<void> => {
+      try {
+        for await (const frame of stream) {
+          call.frame(frame.chunk, frame.timestamp, frame.samples.length);
+        }
+      } catch {
+        check.errors++;
+      } finally {
+        open--;
+        if (isStarted) started--;
+      }
+    };
+    void consume();
+  });
+
+  const { port } = await server.listen();
+  return {
+    port,
+    openCalls: () => open,
+    startedCalls: () => started,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CallstreamErrorCode } from '../errors.js';
+import { isCallstreamError } from '../errors.js';
+import type { MediaFormat } from '../protocol/messages.js';
+import { createFrameDecoder, createFrameEncoder, decodeWire, encodeWire } from './frame-codec.js';
+import { decodeMulaw, encodeMulaw } from './mulaw.js';
+
+const MULAW: MediaFormat = { encoding: 'audio/x-mulaw', sampleRate: 8000 };
+const L16_16K: MediaFormat = { encoding: 'audio/x-l16', sampleRate: 16000 };
+const VECTOR_SAMPLES = [0, 1, -1, 256, -256, 32767, -32768];
+const VECTOR_BASE64 = 'AAABAP//AAEA//9/AIA=';
+
+function codeOf(fn: () => unknown): CallstreamErrorCode | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (isCallstreamError(err)) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('createFrameDecoder', () => {
+  it('decodes a mu-law payload to PCM', () => {
+    const decode = createFrameDecoder(MULAW);
+    const payload = Buffer.from([0x00, 0x7f, 0x80, 0xff]).toString('base64');
+    expect(Array.from(decode(payload))).toEqual([-32124, 0, 32124, 0]);
+  });
+
+  it('decodes an L16 payload as little-endian at every L16 rate', () => {
+    for (const sampleRate of [8000, 16000, 24000, 48000]) {
+      const decode = createFrameDecoder({ encoding: 'audio/x-l16', sampleRate });
+      expect(Array.from(decode(VECTOR_BASE64))).toEqual(VECTOR_SAMPLES);
+    }
+  });
+
+  it('decodes an empty payload to no samples', () => {
+    expect(createFrameDecoder(MULAW)('')).toHaveLength(0);
+    expect(createFrameDecoder(L16_16K)('')).toHaveLength(0);
+  });
+
+  it('rejects unsupported formats with ERR_UNSUPPORTED_FORMAT', () => {
+    const formats = [
+      { encoding: 'audio/x-mulaw', sampleRate: 16000 },
+      { encoding: 'audio/x-l16', sampleRate: 11025 },
+      { encoding: 'audio/x-alaw', sampleRate: 8000 },
+      { encoding: 'audio/x-mulaw;rate=8000', sampleRate: 8000 },
+    ] as unknown as MediaFormat[];
+    for (const format of formats) {
+      expect(codeOf(() => createFrameDecoder(format))).toBe('ERR_UNSUPPORTED_FORMAT');
+      expect(codeOf(() => createFrameEncoder(format))).toBe('ERR_UNSUPPORTED_FORMAT');
+    }
+  });
+
+  it('rejects payloads that are not strict base64 with ERR_INVALID_BASE64', () => {
+    for (const format of [MULAW, L16_16K]) {
+      const decode = createFrameDecoder(format);
+      for (const payload of ['AAA', 'AA-_', 'AA A', 'AA==AAAA', 'AB==', '\u0141AAA']) {
+        expect(codeOf(() => decode(payload))).toBe('ERR_INVALID_BASE64');
+      }
+    }
+  });
+
+  it('drops an L16 payload of odd length with ERR_ODD_LENGTH and goes on', () => {
+    const decode = createFrameDecoder(L16_16K);
+    const before = decode(VECTOR_BASE64);
+    expect(codeOf(() => decode('AAAA'))).toBe('ERR_ODD_LENGTH'); // 3 bytes
+    expect(codeOf(() => decode(Buffer.alloc(641).toString('base64')))).toBe('ERR_ODD_LENGTH');
+    const after = decode(VECTOR_BASE64);
+    expect(Array.from(after)).toEqual(VECTOR_SAMPLES);
+    expect(Array.from(before)).toEqual(VECTOR_SAMPLES);
+  });
+
+  it('never overwrites a frame handed out earlier', () => {
+    for (const format of [MULAW, L16_16K]) {
+      const decode = createFrameDecoder(format);
+      const payloads = Array.from({ length: 600 }, () => randomBytes(640).toString('base64'));
+      const frames = payloads.map((payload) => decode(payload));
+      const reference = (payload: string): Int16Array =>
+        format === MULAW
+          ? decodeMulaw(Buffer.from(payload, 'base64'))
+          : new Int16Array(new Uint8Array(Buffer.from(payload, 'base64')).buffer);
+      const wrong = frames.filter((frame, i) => !sameSamples(frame, reference(payloads[i]!)));
+      expect(wrong).toHaveLength(0);
+    }
+  });
+
+  it('amortizes allocation: 10,000 mu-law frames share a few 64 KiB slabs', () => {
+    const decode = createFrameDecoder(MULAW);
+    const payload = randomBytes(160).toString('base64');
+    const buffers = new Set<ArrayBufferLike>();
+    let previous: Int16Array | undefined;
+    let contiguous = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const frame = decode(payload);
+      buffers.add(frame.buffer);
+      if (previous?.buffer === frame.buffer) {
+        expect(frame.byteOffset).toBe(previous.byteOffset + previous.byteLength);
+        contiguous++;
+      }
+      previous = frame;
+    }
+    // 204 frames of 320 bytes fit in a 64 KiB slab: 50 slabs, where one array per frame is 10,000.
+    expect(buffers.size).toBe(Math.ceil(10_000 / Math.floor(65536 / 320)));
+    expect(contiguous).toBe(10_000 - buffers.size);
+    for (const buffer of buffers) expect(buffer.byteLength).toBe(65536);
+  });
+
+  it('decodes a frame larger than a slab', () => {
+    const pcm = Int16Array.from({ length: 48_000 }, (_, i) => (i * 31) % 65536);
+    const frame = createFrameDecoder(L16_16K)(Buffer.from(pcm.buffer).toString('base64'));
+    expect(sameSamples(frame, pcm)).toBe(true);
+  });
+});
+
+describe('createFrameEncoder', () => {
+  it('encodes PCM to the base64 L16 payload', () => {
+    const encode = createFrameEncoder(L16_16K);
+    expect(encode(Int16Array.from(VECTOR_SAMPLES))).toBe(VECTOR_BASE64);
+  });
+
+  it('encodes PCM to the base64 mu-law payload', () => {
+    const encode = createFrameEncoder(MULAW);
+    expect(encode(Int16Array.of(0, 32767, -32768, -8, 8))).toBe(
+      Buffer.from([0xff, 0x80, 0x00, 0x7e, 0xfe]).toString('base64'),
+    );
+  });
+
+  it('round-trips through the decoder, across growing frame sizes', () => {
+    for (const format of [MULAW, L16_16K]) {
+      const encode = createFrameEncoder(format);
+      const decode = createFrameDecoder(format);
+      for (const samples of [160, 4000, 3, 20_000, 160]) {
+        const pcm = Int16Array.from({ length: samples }, (_, i) => ((i * 7919) % 65536) - 32768);
+        const expected = format === MULAW ? decodeMulaw(encodeMulaw(pcm)) : pcm;
+        expect(sameSamples(decode(encode(pcm)), expected)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('encodeWire / decodeWire', () => {
+  it('convert between PCM and both wire encodings', () => {
+    const pcm = Int16Array.from(VECTOR_SAMPLES);
+    expect(Buffer.from(encodeWire(pcm, 'audio/x-l16')).toString('base64')).toBe(VECTOR_BASE64);
+    expect(Array.from(decodeWire(Buffer.from(VECTOR_BASE64, 'base64'), 'audio/x-l16'))).toEqual(
+      VECTOR_SAMPLES,
+    );
+    expect(Array.from(encodeWire(Int16Array.of(0, 32767), 'audio/x-mulaw'))).toEqual([0xff, 0x80]);
+    expect(Array.from(decodeWire(Uint8Array.of(0xff, 0x80), 'audio/x-mulaw'))).toEqual([0, 32124]);
+  });
+
+  it('reject another encoding with ERR_UNSUPPORTED_FORMAT', () => {
+    const alaw = 'audio/x-alaw' as unknown as 'audio/x-l16';
+    expect(codeOf(() => encodeWire(new Int16Array(2), alaw))).toBe('ERR_UNSUPPORTED_FORMAT');
+    expect(codeOf(() => decodeWire(new Uint8Array(2), alaw))).toBe('ERR_UNSUPPORTED_FORMAT');
+  });
+});
+
+function sameSamples(a: Int16Array, b: Int16Array): boolean {
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    )
+  );
+}

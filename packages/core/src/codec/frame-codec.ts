@@ -1,0 +1,156 @@
+/**
+ * The per-frame hot path between wire payloads and PCM: base64 → bytes → Int16 and back, with
+ * reused buffers. Decoded frames are views into shared slabs (see `sample-slab.ts`); L16 on a
+ * little-endian host is base64-decoded straight into the slab, so it costs no copy at all.
+ */
+
+import { CallstreamError } from '../errors.js';
+import type { MediaFormat, WireEncoding } from '../protocol/messages.js';
+import { base64DecodedLength, writeBase64 } from './base64.js';
+import { createByteScratch, ensureCapacity } from './byte-scratch.js';
+import {
+  decodeL16,
+  decodeL16Into,
+  encodeL16,
+  encodeL16Into,
+  HOST_IS_LITTLE_ENDIAN,
+} from './l16.js';
+import { decodeMulaw, decodeMulawInto, encodeMulaw, encodeMulawInto } from './mulaw.js';
+import { SampleSlab } from './sample-slab.js';
+
+/** Sample rates accepted for each wire encoding (mu-law is 8 kHz by definition). */
+const RATES: Readonly<Record<WireEncoding, readonly number[]>> = {
+  'audio/x-mulaw': [8000],
+  'audio/x-l16': [8000, 16000, 24000, 48000],
+};
+
+function checkEncoding(encoding: string): asserts encoding is WireEncoding {
+  if (!Object.hasOwn(RATES, encoding)) {
+    throw new CallstreamError(
+      'ERR_UNSUPPORTED_FORMAT',
+      `Unsupported encoding ${JSON.stringify(encoding)}: expected audio/x-mulaw or audio/x-l16`,
+    );
+  }
+}
+
+function checkFormat(format: MediaFormat): void {
+  checkEncoding(format.encoding);
+  const rates = RATES[format.encoding];
+  if (!rates.includes(format.sampleRate)) {
+    throw new CallstreamError(
+      'ERR_UNSUPPORTED_FORMAT',
+      `Unsupported sample rate ${String(format.sampleRate)} for ${format.encoding}: expected ${rates.join(', ')}`,
+    );
+  }
+}
+
+function invalidBase64(): CallstreamError {
+  return new CallstreamError('ERR_INVALID_BASE64');
+}
+
+function oddLength(byteLength: number): CallstreamError {
+  return new CallstreamError(
+    'ERR_ODD_LENGTH',
+    `L16 audio must have an even number of bytes, got ${byteLength}`,
+  );
+}
+
+/**
+ * Creates the decoder of one stream's `media` payloads: strict base64 in, PCM at the format's
+ * rate out. Each returned array is a view of its own region of a shared slab, never reused, so
+ * it may be kept.
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation (mu-law other than 8 kHz, L16
+ * other than 8, 16, 24 or 48 kHz); per payload `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an
+ * L16 payload of odd length (the frame is dropped, not truncated).
+ * @example
+ * const decode = createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
+ * const samples = decode(message.payload); // Int16Array(160) for a 20 ms frame
+ */
+export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
+  checkFormat(format);
+  const slab = new SampleSlab();
+  if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
+    // The wire bytes already are the in-memory samples: decode base64 into the slab directly.
+    return (payload) => {
+      const byteLength = base64DecodedLength(payload);
+      if (byteLength < 0) throw invalidBase64();
+      slab.reserve(byteLength);
+      if (!writeBase64(payload, byteLength, slab.bytes, slab.offset)) throw invalidBase64();
+      if (byteLength % 2 !== 0) throw oddLength(byteLength);
+      return slab.take(byteLength >> 1);
+    };
+  }
+  const scratch = createByteScratch();
+  const mulaw = format.encoding === 'audio/x-mulaw';
+  return (payload) => {
+    const byteLength = base64DecodedLength(payload);
+    if (byteLength < 0) throw invalidBase64();
+    ensureCapacity(scratch, byteLength);
+    if (!writeBase64(payload, byteLength, scratch.buffer, 0)) throw invalidBase64();
+    if (mulaw) {
+      const out = slab.take(byteLength);
+      decodeMulawInto(scratch.buffer, out, byteLength);
+      return out;
+    }
+    if (byteLength % 2 !== 0) throw oddLength(byteLength);
+    const out = slab.take(byteLength >> 1);
+    decodeL16Into(scratch.buffer, out, byteLength);
+    return out;
+  };
+}
+
+/**
+ * Creates the encoder of one stream's outgoing audio: PCM at the format's rate in, the base64
+ * `playAudio` payload out. Works in a reused scratch buffer; the only allocation is the string.
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation, as {@link createFrameDecoder}.
+ * @example
+ * const encode = createFrameEncoder({ encoding: 'audio/x-l16', sampleRate: 16000 });
+ * const payload = encode(pcm16k); // 320 samples → 640 bytes → 856 base64 characters
+ */
+export function createFrameEncoder(format: MediaFormat): (pcm: Int16Array) => string {
+  checkFormat(format);
+  const scratch = createByteScratch();
+  if (format.encoding === 'audio/x-mulaw') {
+    return (pcm) => {
+      ensureCapacity(scratch, pcm.length);
+      encodeMulawInto(pcm, scratch.buffer, pcm.length);
+      return scratch.buffer.toString('base64', 0, pcm.length);
+    };
+  }
+  return (pcm) => {
+    const byteLength = pcm.length * 2;
+    ensureCapacity(scratch, byteLength);
+    // On little-endian hosts the samples are the wire bytes: a memcpy into the scratch's view.
+    if (HOST_IS_LITTLE_ENDIAN) scratch.int16.set(pcm);
+    else encodeL16Into(pcm, scratch.buffer, pcm.length);
+    return scratch.buffer.toString('base64', 0, byteLength);
+  };
+}
+
+/**
+ * Decodes wire bytes of `encoding` to PCM (a new array; see {@link createFrameDecoder} for the
+ * per-frame path).
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` for another encoding; `ERR_ODD_LENGTH` for L16
+ * of odd length.
+ * @example
+ * decodeWire(Uint8Array.of(0xff, 0x80), 'audio/x-mulaw'); // Int16Array [0, 32124]
+ */
+export function decodeWire(bytes: Uint8Array, encoding: WireEncoding): Int16Array {
+  checkEncoding(encoding);
+  return encoding === 'audio/x-mulaw' ? decodeMulaw(bytes) : decodeL16(bytes);
+}
+
+/**
+ * Encodes PCM to wire bytes of `encoding` (a new array).
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` for another encoding.
+ * @example
+ * encodeWire(Int16Array.of(0, 1), 'audio/x-l16'); // Uint8Array [0, 0, 1, 0]
+ */
+export function encodeWire(pcm: Int16Array, encoding: WireEncoding): Uint8Array {
+  checkEncoding(encoding);
+  return encoding === 'audio/x-mulaw' ? encodeMulaw(pcm) : encodeL16(pcm);
+}

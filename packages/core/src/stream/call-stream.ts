@@ -1,0 +1,379 @@
+import { EventEmitter } from 'node:events';
+import { createFrameDecoder } from '../codec/frame-codec.js';
+import { CallstreamError, isCallstreamError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { parseExtraHeaders } from '../protocol/extra-headers.js';
+import type { DtmfDigit, InboundMessage, MediaFormat, MediaMessage, StartMessage, Track } from '../protocol/messages.js';
+import { parseMessage } from '../protocol/parse.js';
+import { serializeSendDtmf } from '../protocol/serialize.js';
+import type { AudioFrame } from './audio-frame.js';
+import { FrameSubscriber, type FramesOptions } from './frame-iterator.js';
+import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
+import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
+import { PlaybackQueue, type OutgoingTap, type PlaybackSink } from './playback-queue.js';
+import { createStats, type StreamStats } from './stats.js';
+import { TrackTimeline } from './track-timeline.js';
+
+/** What a stream needs of its socket. `acceptStream` adapts a `ws` WebSocket to it. */
+export interface StreamTransport extends PlaybackSink {
+  close(code: number, reason: string): void;
+  /** Destroys the connection without a close handshake. */
+  terminate(): void;
+}
+
+export interface DtmfEvent {
+  digit: DtmfDigit;
+  track: Track;
+  timestamp: number;
+}
+
+/** The events of a {@link CallStream} and their arguments. */
+export interface CallStreamEvents {
+  start: [];
+  media: [frame: AudioFrame];
+  dtmf: [event: DtmfEvent];
+  playedStream: [event: { name: string }];
+  clearedAudio: [];
+  stop: [event: { reason: string | undefined }];
+  unknown: [message: Record<string, unknown>];
+  frameError: [error: CallstreamError];
+  error: [error: Error];
+  close: [event: { code: number; reason: string }];
+}
+
+/** Symbols through which `acceptStream` feeds a stream; not part of the public API. */
+export const kReceive = Symbol('callstream.receive');
+export const kReceiveBinary = Symbol('callstream.receiveBinary');
+export const kClosed = Symbol('callstream.closed');
+export const kFail = Symbol('callstream.fail');
+export const kHandlerError = Symbol('callstream.handlerError');
+export const kFrameError = Symbol('callstream.frameError');
+export const kTerminate = Symbol('callstream.terminate');
+export const kOutgoingTaps = Symbol('callstream.outgoingTaps');
+
+const DIGITS = /^[0-9A-D*#]+$/;
+const SAMPLE_RATES = [8000, 16000, 24000, 48000];
+let markCounter = 0;
+
+/**
+ * One live call: metadata from `start`, decoded audio as events and async iterators, and
+ * paced two-way audio. Created by `acceptStream` (and so by every server and adapter).
+ *
+ * @example
+ * server.on('stream', async (stream) => {
+ *   await stream.playAudio(greetingPcm);
+ *   for await (const frame of stream.frames({ track: 'inbound', sampleRate: 16000 })) {
+ *     stt.write(frame.samples);
+ *   }
+ * });
+ */
+export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncIterable<AudioFrame> {
+  readonly stats: StreamStats = createStats();
+  readonly started: Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #options: ResolvedStreamOptions;
+  readonly #transport: StreamTransport;
+  readonly #playback: PlaybackQueue;
+  readonly #timeline: TrackTimeline;
+  readonly #subscribers = new Set<FrameSubscriber>();
+  /** @internal Observers of the audio sent with playAudio (used by recordCall). */
+  readonly [kOutgoingTaps] = new Set<OutgoingTap>();
+  #log: Logger;
+  #start: StartMessage | undefined;
+  #extraHeaders: Readonly<Record<string, string>> = {};
+  #decode: ((payload: string) => Int16Array) | undefined;
+  #bytesPerSample = 1;
+  #early: AudioFrame[] | undefined = [];
+  #failure: CallstreamError | undefined;
+  #isClosed = false;
+  #startTimer: NodeJS.Timeout;
+  #resolveStarted!: () => void;
+  #rejectStarted!: (err: Error) => void;
+  #resolveClosed!: (c: { code: number; reason: string }) => void;
+
+  constructor(transport: StreamTransport, options: StreamOptions = {}) {
+    super({ captureRejections: true });
+    this.#options = resolveStreamOptions(options);
+    this.#transport = transport;
+    this.#log = this.#options.logger.child({});
+    this.#timeline = new TrackTimeline(this.stats, this.#options.fillGaps);
+    this.#playback = new PlaybackQueue(transport, {
+      chunkMs: this.#options.chunkMs,
+      leadMs: this.#options.leadMs,
+      clearTimeoutMs: this.#options.clearTimeoutMs,
+      stats: this.stats,
+      onError: (err) => this.#userError(err),
+      taps: this[kOutgoingTaps],
+    });
+    this.started = new Promise<void>((resolve, reject) => {
+      this.#resolveStarted = resolve;
+      this.#rejectStarted = reject;
+    });
+    this.started.catch(() => {}); // awaited by users when they care; never an unhandled rejection
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#startTimer = setTimeout(() => {
+      this[kFail](new CallstreamError('ERR_START_TIMEOUT'));
+    }, this.#options.startTimeoutMs);
+    // Frames kept for the first consumer go to the first 'media' listener once it is attached.
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'media' && this.#early !== undefined) queueMicrotask(() => this.#flushEarly());
+    });
+  }
+
+  get callId(): string {
+    return this.#start?.callId ?? '';
+  }
+  get streamId(): string {
+    return this.#start?.streamId ?? '';
+  }
+  get accountId(): string {
+    return this.#start?.accountId ?? '';
+  }
+  get tracks(): readonly Track[] {
+    return this.#start?.tracks ?? [];
+  }
+  /** The inbound audio format announced by `start`. */
+  get format(): Readonly<MediaFormat> {
+    return this.#start?.mediaFormat ?? { encoding: 'audio/x-l16', sampleRate: 8000 };
+  }
+  get extraHeaders(): Readonly<Record<string, string>> {
+    return this.#extraHeaders;
+  }
+  /** The logger of this call (`logger.child({ callId, streamId })` once started). */
+  get log(): Logger {
+    return this.#log;
+  }
+  /** True once the socket has closed. */
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Iterates decoded frames until the stream ends. Several iterators may run at once; each sees every frame of its track. */
+  frames(options: FramesOptions = {}): AsyncIterableIterator<AudioFrame> {
+    if (options.track !== undefined && options.track !== 'inbound' && options.track !== 'outbound') {
+      throw new TypeError(`Invalid option "track": 'inbound' or 'outbound' (got ${String(options.track)})`);
+    }
+    if (options.sampleRate !== undefined && !SAMPLE_RATES.includes(options.sampleRate)) {
+      throw new TypeError(`Invalid option "sampleRate": one of ${SAMPLE_RATES.join(', ')} (got ${String(options.sampleRate)})`);
+    }
+    const capacity = Math.ceil(this.#options.bufferMs / 20) * (options.track === undefined ? 2 : 1);
+    const sub = new FrameSubscriber(options, capacity, () => this.stats.dropped++, (s) => this.#subscribers.delete(s));
+    const early = this.#early;
+    this.#early = undefined;
+    if (early !== undefined) for (const frame of early) sub.push(frame);
+    if (this.#isClosed) sub.end(this.#failure);
+    else this.#subscribers.add(sub);
+    return sub.iterator();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<AudioFrame> {
+    return this.frames();
+  }
+
+  /** Queues audio for the caller; see {@link PlayAudioOptions}. The result settles `played`, `interrupted` or `closed`. */
+  playAudio(audio: PlayableAudio, options?: PlayAudioOptions): Playback {
+    return this.#playback.play(audio, options);
+  }
+
+  /** Marks the current end of the queued audio; resolves true when the caller has heard up to it, false if cleared or closed first. */
+  checkpoint(name: string = `cs-mark-${++markCounter}`): Promise<boolean> {
+    return this.#playback.checkpoint(name);
+  }
+
+  /** Stops all playback now (barge-in): local queue dropped, platform buffer cleared. */
+  clearAudio(): Promise<void> {
+    return this.#playback.clear();
+  }
+
+  /** Sends DTMF digits (`[0-9A-D*#]`) into the call. */
+  sendDtmf(digits: string): void {
+    if (typeof digits !== 'string' || !DIGITS.test(digits)) {
+      throw new CallstreamError('ERR_INVALID_DIGITS', `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`);
+    }
+    if (!this.#transport.open) throw new CallstreamError('ERR_STREAM_CLOSED');
+    this.#transport.send(serializeSendDtmf(digits));
+  }
+
+  /** Closes the socket (default 1000) and resolves once it is closed. */
+  async close(code = 1000, reason = ''): Promise<void> {
+    if (!this.#isClosed) this.#transport.close(code, reason);
+    await this.closed;
+  }
+
+  /** @internal A text message arrived. */
+  [kReceive](text: string): void {
+    this.stats.messages++;
+    let msg: InboundMessage;
+    try {
+      msg = parseMessage(text);
+    } catch (err) {
+      this.#malformed(err);
+      return;
+    }
+    if (msg.event === 'media') this.#onMedia(msg);
+    else if (msg.event === 'start') this.#onStart(msg);
+    else if (this.#start === undefined && msg.event !== 'unknown') {
+      this.#malformed(new CallstreamError('ERR_NOT_STARTED', `"${msg.event}" received before start`));
+    } else if (msg.event === 'dtmf') {
+      this.stats.dtmf++;
+      this.#emit('dtmf', { digit: msg.digit, track: msg.track, timestamp: msg.timestamp ?? Date.now() });
+    } else if (msg.event === 'playedStream') {
+      if (this.#playback.acknowledge(msg.name)) this.#emit('playedStream', { name: msg.name });
+    } else if (msg.event === 'clearedAudio') {
+      this.#playback.cleared();
+      this.#emit('clearedAudio');
+    } else if (msg.event === 'stop') {
+      this.#log.debug({ reason: msg.reason }, 'stop received');
+      this.#emit('stop', { reason: msg.reason });
+    } else {
+      this.stats.unknown++;
+      this.#emit('unknown', msg.raw);
+    }
+  }
+
+  /** @internal A binary message arrived: not part of the protocol. */
+  [kReceiveBinary](): void {
+    this.stats.binaryMessages++;
+  }
+
+  /** @internal The stream failed (start timeout, heartbeat): close with the error's code. */
+  [kFail](err: CallstreamError): void {
+    if (this.#isClosed) return;
+    this.#failure ??= err;
+    this.#log.warn({ code: err.code }, err.message);
+    this.#transport.close(err.closeCode === 1006 ? 1011 : (err.closeCode ?? 1011), err.message);
+  }
+
+  /** @internal The socket closed. */
+  [kClosed](code: number, reason: string): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    clearTimeout(this.#startTimer);
+    this.#playback.close();
+    for (const sub of [...this.#subscribers]) sub.end(this.#failure);
+    this.#subscribers.clear(); // #early stays: a consumer that attaches late still gets that audio
+    if (this.#start === undefined) this.#rejectStarted(this.#failure ?? new CallstreamError('ERR_STREAM_CLOSED', 'The socket closed before start'));
+    this.#log.debug({ code, reason }, 'stream closed');
+    this.#emit('close', { code, reason });
+    this.#resolveClosed({ code, reason });
+  }
+
+  #onStart(msg: StartMessage): void {
+    if (this.#start !== undefined) {
+      this.#malformed(new CallstreamError('ERR_DUPLICATE_START'));
+      return;
+    }
+    let decode: (payload: string) => Int16Array;
+    try {
+      decode = createFrameDecoder(msg.mediaFormat);
+      this.#playback.configure(msg.streamId, msg.mediaFormat.sampleRate, this.#options.outputFormat ?? msg.mediaFormat);
+    } catch (err) {
+      const failure = isCallstreamError(err) ? err : new CallstreamError('ERR_UNSUPPORTED_FORMAT', undefined, { cause: err });
+      this[kFail](failure);
+      return;
+    }
+    clearTimeout(this.#startTimer);
+    this.#decode = decode;
+    this.#bytesPerSample = msg.mediaFormat.encoding === 'audio/x-l16' ? 2 : 1;
+    this.#start = msg;
+    this.#extraHeaders = Object.freeze(parseExtraHeaders(msg.extraHeaders));
+    this.#log = this.#options.logger.child({ callId: msg.callId, streamId: msg.streamId });
+    this.#log.debug({ tracks: msg.tracks, format: msg.mediaFormat }, 'stream started');
+    this.#resolveStarted();
+    this.#emit('start');
+  }
+
+  #onMedia(msg: MediaMessage): void {
+    const decode = this.#decode;
+    if (decode === undefined) {
+      this.#malformed(new CallstreamError('ERR_NOT_STARTED', 'media received before start'));
+      return;
+    }
+    let samples: Int16Array;
+    try {
+      samples = decode(msg.payload);
+    } catch (err) {
+      this.#malformed(err);
+      return;
+    }
+    const { track } = msg;
+    const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
+    this.stats.frames[track]++;
+    this.stats.bytes[track] += samples.length * this.#bytesPerSample;
+    const { chunk, timestamp, fill } = this.#timeline.place(track, msg.chunk, msg.timestamp, samples, rate);
+    for (const frame of fill) this.#deliver(frame);
+    this.#deliver({ track, samples, sampleRate: rate, timestamp, chunk, sequenceNumber: msg.sequenceNumber ?? -1 });
+  }
+
+  #deliver(frame: AudioFrame): void {
+    const early = this.#early;
+    if (early !== undefined) {
+      // No consumer yet (the user's setup may still be awaiting): keep it, within the bound.
+      if (early.length >= Math.ceil(this.#options.bufferMs / 20) * 2) {
+        early.shift();
+        this.stats.dropped++;
+      }
+      early.push(frame);
+      return;
+    }
+    if (this.listenerCount('media') > 0) this.#emit('media', frame);
+    for (const sub of this.#subscribers) sub.push(frame);
+  }
+
+  #flushEarly(): void {
+    const early = this.#early;
+    if (early === undefined) return;
+    this.#early = undefined;
+    for (const frame of early) this.#deliver(frame);
+  }
+
+  #malformed(err: unknown): void {
+    this.stats.malformed++;
+    const error = isCallstreamError(err) ? err : new CallstreamError('ERR_INVALID_MESSAGE', undefined, { cause: err });
+    this.#log.debug({ code: error.code }, 'malformed frame');
+    this.#emit('frameError', error);
+  }
+
+  /** Emits without letting a listener's throw unwind into the socket. */
+  #emit<K extends keyof CallStreamEvents>(event: K, ...args: CallStreamEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: CallStreamEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.#userError(err);
+    }
+  }
+
+  /** A user handler threw or rejected: log it and surface it on `error` (if anyone listens). */
+  #userError(err: unknown): void {
+    const error = isCallstreamError(err)
+      ? err
+      : new CallstreamError('ERR_HANDLER', `A stream handler threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    this.#log.error({ err: error, code: error.code }, error.message);
+    if (this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', error);
+    } catch (inner) {
+      this.#log.error({ err: inner }, 'an error listener threw');
+    }
+  }
+
+  /** Rejections of async listeners (captureRejections) land here instead of crashing the process. */
+  override [EventEmitter.captureRejectionSymbol](err: Error, ..._rest: unknown[]): void {
+    this.#userError(err);
+  }
+
+  /** @internal An error thrown by a server-level handler (`stream` listener, `onStream`) for this stream. */
+  [kHandlerError](err: unknown): void {
+    this.#userError(err);
+  }
+
+  /** @internal Cut the connection (shutdown grace period over, dead peer). */
+  [kTerminate](): void {
+    this.#transport.terminate();
+  }
+
+  /** @internal A socket-level problem with one message (too large, bad framing): counted like a malformed frame. */
+  [kFrameError](err: CallstreamError): void {
+    this.#malformed(err);
+  }
+}

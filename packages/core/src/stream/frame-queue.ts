@@ -1,0 +1,84 @@
+/**
+ * A bounded FIFO with one async reader, as behind `events.on`: `push` never blocks; when the
+ * queue is full the oldest item is dropped (and `onDrop` counts it), so a slow consumer loses
+ * old audio rather than growing memory without bound.
+ */
+export class FrameQueue<T> {
+  readonly #items: (T | undefined)[];
+  #head = 0;
+  #size = 0;
+  #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  #ended = false;
+  #failure: unknown;
+  readonly #onDrop: () => void;
+
+  constructor(capacity: number, onDrop: () => void) {
+    this.#items = new Array<T | undefined>(Math.max(1, capacity));
+    this.#onDrop = onDrop;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(item: T): void {
+    if (this.#ended) return;
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      waiter.resolve({ value: item, done: false });
+      return;
+    }
+    const cap = this.#items.length;
+    if (this.#size === cap) {
+      this.#head = (this.#head + 1) % cap;
+      this.#size--;
+      this.#onDrop();
+    }
+    this.#items[(this.#head + this.#size) % cap] = item;
+    this.#size++;
+  }
+
+  /** No more items: the reader gets what is buffered, then `done` (or `failure`, thrown). */
+  end(failure?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = failure;
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    this.#waiter = undefined;
+    if (failure === undefined) waiter.resolve({ value: undefined, done: true });
+    else waiter.reject(failure);
+  }
+
+  /** Drops everything buffered and ends the queue at once (the reader broke out or aborted). */
+  close(failure?: unknown): void {
+    this.#items.fill(undefined);
+    this.#size = 0;
+    this.end(failure);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#size > 0) {
+      const item = this.#items[this.#head] as T;
+      this.#items[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.#items.length;
+      this.#size--;
+      return Promise.resolve({ value: item, done: false });
+    }
+    if (this.#ended) {
+      if (this.#failure !== undefined) {
+        const failure = this.#failure;
+        this.#failure = undefined; // throw once, then report done like a finished iterator
+        return Promise.reject(failure);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    if (this.#waiter !== undefined) {
+      return Promise.reject(new Error('FrameQueue supports one pending next() at a time'));
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+}

@@ -1,0 +1,160 @@
+import websocket from '@fastify/websocket';
+import {
+  resolveStreamOptions,
+  STREAM_DEFAULTS,
+  type CallStream,
+  type StreamOptions,
+} from '@callstream/core';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebSocket } from 'ws';
+import { LiveStreams } from './live-streams.js';
+
+/** Options of the callstream Fastify plugin: routing, authentication, and every StreamOptions field. */
+export interface CallstreamPluginOptions extends StreamOptions {
+  /** Route path(s) that carry streams; Fastify route syntax, so `/stream/:tenant` works. Default `'/stream'`. */
+  path?: string | readonly string[];
+  /**
+   * Runs before the upgrade completes (in the route's `onRequest` hook); `false` answers HTTP 401
+   * and no WebSocket is opened. A throw goes to Fastify's error handler (500 by default).
+   * `(request) => verifyPlivoSignature(request.raw, { authToken })` fits. Default: every request is accepted.
+   */
+  authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>;
+  /**
+   * Called with each call once its `start` has arrived. What it throws or rejects with goes to
+   * the stream's `error` event and is logged through the call's logger. Default: none (read the
+   * calls from `app.callstream.streams`).
+   */
+  onStream?: (stream: CallStream, request: FastifyRequest) => unknown;
+  /** `StreamOptions.logger`; default here: the request's `request.log`, so calls log with its reqId. */
+  logger?: StreamOptions['logger'];
+}
+
+/** What the plugin decorates the Fastify instance with, as `app.callstream`. */
+export interface CallstreamDecorator {
+  /** Live streams that have started, by streamId. */
+  readonly streams: ReadonlyMap<string, CallStream>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Added by `@callstream/fastify`. */
+    callstream: CallstreamDecorator;
+  }
+}
+
+const plugin: FastifyPluginAsync<CallstreamPluginOptions> = async (app, options) => {
+  const { path = '/stream', authenticate, onStream, logger, ...streamOptions } = options;
+  const paths = checkOptions(path, authenticate, onStream);
+  resolveStreamOptions(options); // throws a TypeError naming an invalid stream option
+  await ensureWebsocket(app, streamOptions.maxPayload ?? STREAM_DEFAULTS.maxPayload, options.maxPayload);
+
+  const live = new LiveStreams<FastifyRequest>(streamOptions, onStream);
+  app.decorate('callstream', {
+    get streams() {
+      return live.streams;
+    },
+  } satisfies CallstreamDecorator);
+  // preClose runs before Fastify closes the server, which would otherwise wait on these sockets.
+  app.addHook('preClose', () => live.close());
+
+  const refuse: onRequestAsyncHookHandler | undefined =
+    authenticate &&
+    (async (request: FastifyRequest, reply: FastifyReply) => {
+      if ((await authenticate(request)) === true) return;
+      request.log.info('callstream: upgrade refused by authenticate');
+      return reply.code(401).send();
+    });
+
+  for (const url of paths) {
+    app.route({
+      method: 'GET',
+      url,
+      ...(refuse && { onRequest: refuse }),
+      // A plain GET (no upgrade) gets what the standalone server answers.
+      handler: (_request, reply) =>
+        reply.code(426).header('upgrade', 'websocket').send('Upgrade Required'),
+      wsHandler: (socket: WebSocket, request: FastifyRequest) => {
+        // @fastify/websocket's default preClose would close every socket it tracks without a
+        // close code before ours runs; this plugin closes its calls itself, with 1001.
+        app.websocketServer.clients.delete(socket);
+        live.accept(socket, request.raw, request, logger ?? request.log);
+      },
+    });
+  }
+};
+
+/** Validates the plugin's own options; returns the route paths. */
+function checkOptions(
+  path: unknown,
+  authenticate: unknown,
+  onStream: unknown,
+): readonly string[] {
+  const paths = typeof path === 'string' ? [path] : path;
+  if (
+    !Array.isArray(paths) ||
+    paths.length === 0 ||
+    paths.some((p) => typeof p !== 'string' || !p.startsWith('/'))
+  ) {
+    throw new TypeError(
+      `Invalid option "path": a route path starting with "/", or an array of them (got ${String(path)})`,
+    );
+  }
+  if (authenticate !== undefined && typeof authenticate !== 'function') {
+    throw new TypeError('Invalid option "authenticate": a function (request) => boolean | Promise<boolean>');
+  }
+  if (onStream !== undefined && typeof onStream !== 'function') {
+    throw new TypeError('Invalid option "onStream": a function (stream, request) => unknown');
+  }
+  return paths as string[];
+}
+
+/** Registers @fastify/websocket unless the app has it already. */
+async function ensureWebsocket(
+  app: FastifyInstance,
+  maxPayload: number,
+  requested: number | undefined,
+): Promise<void> {
+  if (!app.hasDecorator('websocketServer')) {
+    await app.register(websocket, { options: { maxPayload, perMessageDeflate: false } });
+    return;
+  }
+  // The app's own WebSocket server options apply to our sockets; say so when they disagree.
+  const theirs = app.websocketServer.options.maxPayload;
+  if (requested !== undefined && theirs !== requested) {
+    app.log.warn(
+      { maxPayload: requested, websocketMaxPayload: theirs },
+      'callstream: maxPayload is set by the @fastify/websocket registered before; set it there',
+    );
+  }
+}
+
+/**
+ * The callstream Fastify plugin: serves media streams on `path` through `@fastify/websocket`
+ * (registered for you when the app does not have it yet). `authenticate` runs before the upgrade
+ * completes, calls log through `request.log`, `app.callstream.streams` lists the live calls, and
+ * `app.close()` closes them with 1001.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import callstream from '@callstream/fastify';
+ * import { verifyPlivoSignature } from '@callstream/core';
+ *
+ * const app = Fastify({ logger: true });
+ * await app.register(callstream, {
+ *   path: '/stream',
+ *   authenticate: (request) => verifyPlivoSignature(request.raw, { authToken, publicUrl }),
+ *   onStream: async (stream, request) => {
+ *     request.log.info({ callId: stream.callId }, 'call started');
+ *     for await (const frame of stream.frames({ track: 'inbound' })) stt.write(frame.samples);
+ *   },
+ * });
+ * await app.listen({ port: 8080 });
+ */
+export const callstream = fp(plugin, { name: '@callstream/fastify', fastify: '5.x' });

@@ -1,0 +1,3 @@
+export { attachStreamServer } from './attach.js';
+
+export type { AttachedStreamServer, AttachOptions } from './attach.js';

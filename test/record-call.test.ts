@@ -1,0 +1,293 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import alawmulaw from 'alawmulaw';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseWav, recordCall, type CallStream, type StreamOptions } from '@callstream/core';
+import { le16, type FakePlatform, type StartSpec } from './helpers/fake-platform.js';
+import { startServer } from './helpers/server.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'record-call-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function call(start: StartSpec = {}, options: StreamOptions = {}) {
+  const env = await startServer(options);
+  const streamP = env.nextStream();
+  const platform: FakePlatform = await env.connect();
+  platform.start(start);
+  const stream: CallStream = await streamP;
+  return { platform, stream };
+}
+
+/** Splits interleaved stereo into its channels. */
+function channels(samples: Int16Array): { left: Int16Array; right: Int16Array } {
+  const n = samples.length / 2;
+  const left = new Int16Array(n);
+  const right = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    left[i] = samples[2 * i] as number;
+    right[i] = samples[2 * i + 1] as number;
+  }
+  return { left, right };
+}
+
+/** mu-law bytes that use every code, and their exact decode (reference: alawmulaw). */
+function mulaw(n: number, seed = 0): { bytes: Uint8Array; pcm: Int16Array } {
+  const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + seed) & 0xff);
+  return { bytes, pcm: alawmulaw.mulaw.decode(bytes) };
+}
+
+function ramp(n: number, seed: number): Int16Array {
+  return Int16Array.from({ length: n }, (_, i) => ((i * 2654 + seed * 977) % 65536) - 32768);
+}
+
+/** Sends `count` frames at real-time pace: frame k leaves when its 20 ms have passed. */
+async function paced(count: number, send: (k: number) => void): Promise<void> {
+  const t = performance.now();
+  for (let k = 1; k <= count; k++) {
+    const wait = t + k * 20 - performance.now();
+    if (wait > 0) await sleep(wait);
+    send(k);
+  }
+}
+
+/** Index of the first and one past the last sample that is not silence. */
+function span(pcm: Int16Array): { first: number; end: number } {
+  let first = -1;
+  let end = -1;
+  for (let i = 0; i < pcm.length; i++) {
+    if (pcm[i] !== 0) {
+      if (first < 0) first = i;
+      end = i + 1;
+    }
+  }
+  return { first, end };
+}
+
+describe('recordCall', () => {
+  it('writes a stereo 8 kHz WAV of a mu-law call, the caller sample-exact on the left', async () => {
+    const { platform, stream } = await call({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
+    const path = join(dir, `${stream.callId}.wav`);
+    const recording = recordCall(stream, path);
+    const { bytes, pcm } = mulaw(160 * 25);
+    for (let k = 0; k < 25; k++) platform.media(bytes.subarray(k * 160, (k + 1) * 160));
+    await platform.close();
+    await recording;
+
+    const file = await readFile(path);
+    // The header, byte by byte: RIFF size, fmt, 2 channels, 8000 Hz, 32000 B/s, 4-byte frames, 16 bits.
+    expect(file.toString('latin1', 0, 4)).toBe('RIFF');
+    expect(file.readUInt32LE(4)).toBe(file.length - 8);
+    expect(file.toString('latin1', 8, 16)).toBe('WAVEfmt ');
+    expect(file.readUInt32LE(16)).toBe(16);
+    expect(file.readUInt16LE(20)).toBe(1);
+    expect(file.readUInt16LE(22)).toBe(2);
+    expect(file.readUInt32LE(24)).toBe(8000);
+    expect(file.readUInt32LE(28)).toBe(32000);
+    expect(file.readUInt16LE(32)).toBe(4);
+    expect(file.readUInt16LE(34)).toBe(16);
+    expect(file.toString('latin1', 36, 40)).toBe('data');
+    expect(file.readUInt32LE(40)).toBe(160 * 25 * 4);
+    expect(file.length).toBe(44 + 160 * 25 * 4);
+
+    const wav = parseWav(file);
+    expect(wav).toMatchObject({ channels: 2, sampleRate: 8000, bitsPerSample: 16 });
+    const { left, right } = channels(wav.samples);
+    expect(left).toEqual(pcm);
+    expect(right).toEqual(new Int16Array(pcm.length));
+  });
+
+  it('records an L16 16 kHz call at 16 kHz, sample-exact', async () => {
+    const { platform, stream } = await call({ encoding: 'audio/x-l16', sampleRate: 16000 });
+    const path = join(dir, 'l16.wav');
+    const recording = recordCall(stream, path);
+    const pcm = ramp(320 * 30, 3);
+    for (let k = 0; k < 30; k++) platform.media(le16(pcm.subarray(k * 320, (k + 1) * 320)));
+    await platform.close();
+    await recording;
+    const wav = parseWav(await readFile(path));
+    expect(wav).toMatchObject({ channels: 2, sampleRate: 16000 });
+    expect(channels(wav.samples).left).toEqual(pcm);
+  });
+
+  it('leaves 20 ms of silence where a chunk is missing, and places the next frame after it', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'gap.wav');
+    const recording = recordCall(stream, path);
+    const { bytes, pcm } = mulaw(160 * 10, 1);
+    for (let k = 1; k <= 10; k++) {
+      if (k !== 5) platform.media(bytes.subarray((k - 1) * 160, k * 160), 'inbound', k);
+    }
+    await platform.close();
+    await recording;
+    const { left } = channels(parseWav(await readFile(path)).samples);
+    const expected = pcm.slice();
+    expected.fill(0, 4 * 160, 5 * 160);
+    expect(left).toEqual(expected);
+  });
+
+  it('puts the outbound track on the right for a unidirectional call with both tracks', async () => {
+    const { platform, stream } = await call({ tracks: ['inbound', 'outbound'], encoding: 'audio/x-l16', sampleRate: 8000 });
+    const path = join(dir, 'both.wav');
+    const recording = recordCall(stream, path);
+    const caller = ramp(160 * 12, 1);
+    const callee = ramp(160 * 12, 2);
+    for (let k = 0; k < 12; k++) {
+      platform.media(le16(caller.subarray(k * 160, (k + 1) * 160)), 'inbound');
+      platform.media(le16(callee.subarray(k * 160, (k + 1) * 160)), 'outbound');
+    }
+    await platform.close();
+    await recording;
+    const { left, right } = channels(parseWav(await readFile(path)).samples);
+    expect(left).toEqual(caller);
+    expect(right).toEqual(callee);
+  });
+
+  it('puts the played audio on the right at the time it plays (within one frame)', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'played.wav');
+    const recording = recordCall(stream, path);
+    const tone = Int16Array.from({ length: 2400 }, (_, i) => Math.round(8000 * Math.sin(i / 3)) || 1);
+    // The bot answers as frame 10 (0-200 ms) arrives: the caller hears it from 200 ms on.
+    stream.on('media', (frame) => {
+      if (frame.chunk === 10) stream.playAudio(tone);
+    });
+    const silence = new Uint8Array(160).fill(0xff);
+    await paced(60, () => platform.media(silence));
+    await platform.close();
+    await recording;
+    const { left, right } = channels(parseWav(await readFile(path)).samples);
+    expect(left.length).toBe(60 * 160);
+    const { first, end } = span(right);
+    expect(Math.abs(first - 1600)).toBeLessThanOrEqual(160);
+    expect(end - first).toBe(tone.length);
+    expect(right.subarray(first, end)).toEqual(tone);
+  });
+
+  it('leaves out the bot audio a clearAudio flushed', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'cleared.wav');
+    const recording = recordCall(stream, path);
+    const tone = new Int16Array(8000 * 2).fill(5000); // 2 s
+    stream.on('media', (frame) => {
+      if (frame.chunk === 5) stream.playAudio(tone); // plays from 100 ms
+      if (frame.chunk === 30) void stream.clearAudio(); // cut at 600 ms
+    });
+    platform.ws.on('message', (data) => {
+      if (String(data).includes('"clearAudio"')) platform.cleared();
+    });
+    const silence = new Uint8Array(160).fill(0xff);
+    await paced(50, () => platform.media(silence));
+    await platform.close();
+    await recording;
+    const { right } = channels(parseWav(await readFile(path)).samples);
+    const { first, end } = span(right);
+    expect(Math.abs(first - 800)).toBeLessThanOrEqual(160);
+    expect(Math.abs(end - 4800)).toBeLessThanOrEqual(160);
+    expect(right.subarray(first, end).every((s) => s === 5000)).toBe(true);
+  });
+
+  it('resamples bot audio sent at another rate to the recording rate', async () => {
+    const { platform, stream } = await call({}, { outputFormat: { encoding: 'audio/x-l16', sampleRate: 16000 } });
+    const path = join(dir, 'resampled.wav');
+    const recording = recordCall(stream, path);
+    const tone16k = Int16Array.from({ length: 16000 * 0.5 }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * 400 * i) / 16000)));
+    stream.on('media', (frame) => {
+      if (frame.chunk === 5) stream.playAudio(tone16k, { sampleRate: 16000 });
+    });
+    const silence = new Uint8Array(160).fill(0xff);
+    await paced(40, () => platform.media(silence));
+    await platform.close();
+    await recording;
+    const wav = parseWav(await readFile(path));
+    expect(wav.sampleRate).toBe(8000);
+    const { right } = channels(wav.samples);
+    const { first, end } = span(right);
+    expect(Math.abs(first - 800)).toBeLessThanOrEqual(160);
+    expect(Math.abs(end - first - 4000)).toBeLessThanOrEqual(16); // 500 ms at 8 kHz
+    // A 400 Hz sine at 8 kHz: 20 periods of 20 samples in the middle 400 samples (rising zero crossings).
+    const mid = right.subarray(first + 1000, first + 1400);
+    let rising = 0;
+    for (let i = 1; i < mid.length; i++) if ((mid[i - 1] as number) < 0 && (mid[i] as number) >= 0) rising++;
+    expect(rising).toBe(20);
+  });
+
+  it('mixes the outbound track and the played audio on the right with saturation', async () => {
+    const { platform, stream } = await call({ tracks: ['inbound', 'outbound'], encoding: 'audio/x-l16', sampleRate: 8000 });
+    const path = join(dir, 'mixed.wav');
+    const recording = recordCall(stream, path);
+    stream.on('media', (frame) => {
+      if (frame.track === 'inbound' && frame.chunk === 5) stream.playAudio(new Int16Array(1600).fill(30000));
+    });
+    const loud = le16(new Int16Array(160).fill(30000));
+    const quiet = le16(new Int16Array(160));
+    await paced(30, () => {
+      platform.media(quiet, 'inbound');
+      platform.media(loud, 'outbound');
+    });
+    await platform.close();
+    await recording;
+    const { right } = channels(parseWav(await readFile(path)).samples);
+    expect(right.length).toBe(30 * 160);
+    const saturated = right.filter((s) => s === 32767).length;
+    expect(Math.abs(saturated - 1600)).toBeLessThanOrEqual(160);
+    expect(right.every((s) => s === 30000 || s === 32767)).toBe(true);
+  });
+
+  it('writes the file as the call goes, keeping only the look-behind window in memory', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'streaming.wav');
+    const recording = recordCall(stream, path, { lookBehindMs: 500 });
+    const { bytes } = mulaw(160);
+    for (let k = 0; k < 150; k++) platform.media(bytes); // 3 s of call time at once
+    let size = 0;
+    for (let i = 0; i < 100 && size < 44 + 2 * 8000 * 4; i++) {
+      await sleep(20);
+      size = (await stat(path)).size;
+    }
+    // At least the 2.5 s before the window are on disk before the call ends.
+    expect(size).toBeGreaterThanOrEqual(44 + 2 * 8000 * 4);
+    expect(size).toBeLessThanOrEqual(44 + 3 * 8000 * 4);
+    await platform.close();
+    await recording;
+    expect((await stat(path)).size).toBe(44 + 3 * 8000 * 4);
+  });
+
+  it('stops and finalizes the file when its signal aborts, while the call goes on', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'aborted.wav');
+    const controller = new AbortController();
+    const recording = recordCall(stream, path, { signal: controller.signal });
+    const { bytes, pcm } = mulaw(160 * 8);
+    for (let k = 0; k < 4; k++) platform.media(bytes.subarray(k * 160, (k + 1) * 160));
+    await new Promise<void>((resolve) => {
+      stream.on('media', (f) => f.chunk === 4 && resolve());
+    });
+    controller.abort();
+    await recording;
+    expect(stream.isClosed).toBe(false);
+    for (let k = 4; k < 8; k++) platform.media(bytes.subarray(k * 160, (k + 1) * 160));
+    await platform.close();
+    const { left } = channels(parseWav(await readFile(path)).samples);
+    expect(left).toEqual(pcm.subarray(0, 4 * 160));
+    expect(stream.listenerCount('media')).toBe(1); // only the test's own listener is left
+  });
+
+  it('rejects when the file cannot be created, and removes its listeners', async () => {
+    const { platform, stream } = await call();
+    const recording = recordCall(stream, join(dir, 'no-such-dir', 'x.wav'));
+    await expect(recording).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(stream.listenerCount('media')).toBe(0);
+    await platform.close();
+  });
+
+  it('rejects an invalid lookBehindMs with a TypeError naming it', async () => {
+    const { stream } = await call();
+    expect(() => recordCall(stream, join(dir, 'x.wav'), { lookBehindMs: 5 })).toThrow(/lookBehindMs/);
+  });
+});
