@@ -9,15 +9,22 @@ import type { CapacityOptions } from './options.js';
 
 /** A load point passes with event-loop p99 at or under this. */
 export const MAX_EVENT_LOOP_P99_MS = 20;
+/** Other processes taking more than this (% of a core) in a window disturb the measurement. */
+export const MAX_OTHER_CPU_PERCENT = 15;
 /** (c) passes when every call received at least this share of 50 playAudio messages a second. */
 const MIN_PLAY_AUDIO_SHARE = 0.95;
 
 export interface Verdict {
+  /** The server met every criterion and the generator kept up. */
   pass: boolean;
-  /** Why it failed: the server's own failures first, then the generator's. */
+  /** Why it failed (the server's own failures first), and whether it was disturbed. */
   reasons: string[];
-  /** The generator, not the server, fell behind (the point says nothing about the server). */
+  /** The server itself missed a criterion (with a generator behind, late frames may be its fault). */
+  serverFailed: boolean;
+  /** The generator fell behind: the point cannot show whether the server would have kept up. */
   generatorBound: boolean;
+  /** Other processes on the machine took CPU in the window: the numbers are not clean. */
+  disturbed: boolean;
 }
 
 /** Judges a load point against the real-time criteria of the issue. */
@@ -36,11 +43,21 @@ export function judge(point: LoadPointResult): Verdict {
   if (point.variant === 'c' && generator.playAudioRateMin < 50 * MIN_PLAY_AUDIO_SHARE) {
     reasons.push(`playAudio ${generator.playAudioRateMin.toFixed(1)}/s on the slowest call`);
   }
+  const serverFailed = reasons.length > 0;
   const generatorBound = generator.lateSends > 0 || generator.sendLagP99Ms > MAX_EVENT_LOOP_P99_MS;
   if (generatorBound) {
     reasons.push(`generator behind (send lag p99 ${generator.sendLagP99Ms} ms)`);
   }
-  return { pass: reasons.length === 0, reasons, generatorBound };
+  const other = point.otherCpuPercent ?? 0;
+  const disturbed = other > MAX_OTHER_CPU_PERCENT;
+  if (disturbed) reasons.push(`disturbed: other processes used ${other.toFixed(0)} % CPU`);
+  return {
+    pass: !serverFailed && !generatorBound,
+    reasons,
+    serverFailed,
+    generatorBound,
+    disturbed,
+  };
 }
 
 export interface CapacityStep {
@@ -57,31 +74,42 @@ export interface CapacityResult {
   firstFailure: number | undefined;
   /** What stopped the ramp: the failing step's reasons. */
   limitedBy: string;
+  /**
+   * Calls at 100 % of the core, extrapolated from CPU use at the last passing step: an upper
+   * bound, useful where the generator gives out before the server does.
+   */
+  cpuBoundEstimate: number | undefined;
   steps: CapacityStep[];
 }
 
 export async function runCapacity(
   variant: Variant,
   options: CapacityOptions,
+  generators: number,
   onStep: (step: CapacityStep) => void,
 ): Promise<CapacityResult> {
   const steps: CapacityStep[] = [];
-  const run = async (calls: number): Promise<CapacityStep> => {
+  const measure = async (calls: number): Promise<CapacityStep> => {
     const point = await runLoadPoint({
       variant,
       calls,
       warmupMs: options.warmupMs,
       windowMs: options.windowMs,
+      generators,
     });
     const step = { calls, verdict: judge(point), point };
     steps.push(step);
     onStep(step);
     return step;
   };
+  // A failure while something else loaded the machine says little: measure that step again.
+  const run = async (calls: number): Promise<CapacityStep> => {
+    const step = await measure(calls);
+    return !step.verdict.pass && step.verdict.disturbed ? measure(calls) : step;
+  };
 
   let pass = 0;
   let fail: CapacityStep | undefined;
-  // Up while it passes; down (from the start) if even the first step fails.
   for (
     let calls = options.start;
     calls <= options.maxCalls;
@@ -94,19 +122,29 @@ export async function runCapacity(
     }
     pass = calls;
   }
-  while (pass === 0 && fail !== undefined && fail.calls > 50) {
-    const step = await run(Math.round(fail.calls / (options.factor * options.factor)));
+  // Only the server failing on a quiet machine is worth narrowing down: a generator that fell
+  // behind, or a busy machine, says nothing about the server at that N.
+  const narrow = (): boolean =>
+    fail !== undefined && !fail.verdict.generatorBound && !fail.verdict.disturbed;
+  // Down from the start if even the first step failed.
+  while (pass === 0 && narrow() && fail!.calls > 50) {
+    const step = await run(Math.round(fail!.calls / (options.factor * options.factor)));
     if (step.verdict.pass) pass = step.calls;
     else fail = step;
   }
-  for (let i = 0; i < options.refine && fail !== undefined && fail.calls - pass > 20; i++) {
-    const step = await run(Math.round((pass + fail.calls) / 2));
+  for (let i = 0; i < options.refine && narrow() && fail!.calls - pass > 20; i++) {
+    const step = await run(Math.round((pass + fail!.calls) / 2));
     if (step.verdict.pass) pass = step.calls;
     else fail = step;
   }
+  const lastPass = steps.find((s) => s.calls === pass && s.verdict.pass);
   return {
     variant,
     callsPerCore: pass,
+    cpuBoundEstimate:
+      lastPass === undefined
+        ? undefined
+        : Math.round((pass * 100) / lastPass.point.server.cpuPercent),
     firstFailure: fail?.calls,
     limitedBy:
       fail === undefined

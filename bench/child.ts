@@ -12,7 +12,7 @@ const canPin =
   availableParallelism() >= 2 &&
   spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/** Whether children are pinned (server on CPU 0, generator on CPU 1). */
+/** Whether children are pinned (server on CPU 0, generators on CPUs 1, 2, ...). */
 export const PINNED = canPin;
 
 export interface ChildOptions {

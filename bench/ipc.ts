@@ -22,6 +22,8 @@ export interface ServerConfig {
   variant: Variant;
   /** (c): seconds of bot audio each call plays, longer than the whole run. */
   botSeconds: number;
+  /** Write a CPU profile of the measurement window here (.cpuprofile). */
+  profilePath?: string;
 }
 
 /** What the load generator is told at start (argv[2], as JSON). */

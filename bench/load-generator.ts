@@ -11,7 +11,8 @@
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { loadCore, ws, type WebSocket } from './deps.js';
+import WebSocket from 'ws';
+import { loadCore } from './deps.js';
 import { MsHistogram } from './histogram.js';
 import { LATE_MS, report, type GeneratorCommand, type GeneratorConfig } from './ipc.js';
 import { syntheticVoice } from './synthetic-voice.js';
@@ -61,7 +62,7 @@ function startMessage(call: Call): string {
 }
 
 async function connect(index: number): Promise<Call | undefined> {
-  const socket = new ws(`ws://127.0.0.1:${config.port}/stream?bench=${index}`, {
+  const socket = new WebSocket(`ws://127.0.0.1:${config.port}/stream?bench=${index}`, {
     perMessageDeflate: false,
   });
   const call: Call = {
@@ -133,7 +134,7 @@ function tick(): void {
     if (due > now) return;
     const call = calls[nextFrame % calls.length]!;
     nextFrame++;
-    if (call.socket.readyState !== ws.OPEN) continue;
+    if (call.socket.readyState !== WebSocket.OPEN) continue;
     sendFrame(call, due);
     sent++;
     if (measuring) {
@@ -197,7 +198,7 @@ function endWindow(): void {
 async function hangUpAll(): Promise<void> {
   clearInterval(ticker);
   const closed = calls.map(async ({ socket }) => {
-    if (socket.readyState === ws.CLOSED) return;
+    if (socket.readyState === WebSocket.CLOSED) return;
     const done = once(socket, 'close');
     socket.close(1000, 'bench done');
     await done;

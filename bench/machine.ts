@@ -1,5 +1,5 @@
 /** The machine a result came from: numbers are only comparable on the same one. */
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { PINNED } from './child.js';
 import { hasBufferutil } from './deps.js';
 
@@ -13,6 +13,8 @@ export interface MachineInfo {
   /** Server and generator each pinned to their own CPU (taskset). */
   pinned: boolean;
   bufferutil: boolean;
+  /** 1-minute load average when the bench started: above ~0.5 something else is running. */
+  loadAverage: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -25,5 +27,6 @@ export function machineInfo(): MachineInfo {
     date: new Date().toISOString(),
     pinned: PINNED,
     bufferutil: hasBufferutil(),
+    loadAverage: loadavg()[0] ?? 0,
   };
 }

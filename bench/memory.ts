@@ -6,7 +6,8 @@
  * (what the process costs the machine, allocator slack included).
  */
 import type { MemorySample, Variant } from './ipc.js';
-import { sleep, startGenerator, startServer, type ServerChild } from './load-point.js';
+import { GeneratorGroup } from './generator-group.js';
+import { sleep, startServer, type ServerChild } from './load-point.js';
 
 export interface BytesPerStream {
   /** (heapUsed + external) delta / N. */
@@ -44,7 +45,7 @@ export async function runMemory(
   const server = await startServer(variant, { botSeconds: 600, nodeFlags: ['--expose-gc'] });
   try {
     const empty = await sample(server.child);
-    const generator = await startGenerator(server.port, calls);
+    const generator = await GeneratorGroup.start(server.port, calls);
     const connected = generator.connected.calls;
     try {
       let idle = await sample(server.child);
@@ -52,7 +53,7 @@ export async function runMemory(
         await sleep(100);
         idle = await sample(server.child);
       }
-      generator.child.send({ type: 'media-start' });
+      generator.send({ type: 'media-start' });
       await sleep(settleMs);
       const active = await sample(server.child);
       return {
@@ -65,7 +66,7 @@ export async function runMemory(
         activePerStream: perStream(empty, active, connected),
       };
     } finally {
-      await generator.child.stop({ type: 'exit' });
+      await generator.exit();
     }
   } finally {
     await server.child.stop({ type: 'exit' });

@@ -1,5 +1,6 @@
 /** The flags of `pnpm bench` (see README.md). */
 import { parseArgs } from 'node:util';
+import { defaultGeneratorCount } from './generator-group.js';
 import { VARIANTS, type Variant } from './ipc.js';
 
 export const SECTIONS = ['pipeline', 'server', 'capacity', 'memory'] as const;
@@ -32,6 +33,8 @@ export interface BenchOptions {
   memoryCalls: number;
   /** How long media flows before the active-stream memory sample. */
   memorySettleMs: number;
+  /** Load generator processes per load point (server and capacity sections). */
+  generators: number;
   /** Write CPU profiles of the server processes of the server section (bench/results/profiles). */
   profile: boolean;
 }
@@ -42,6 +45,7 @@ export const USAGE = `Usage: pnpm bench [-- flags]
   --seconds N           measurement window of the server section (default 10, quick 3)
   --only a,b            sections to run: ${SECTIONS.join(', ')} (default: all)
   --variants a,b,c      server variants to run (default: all)
+  --generators N        load generator processes (default: one per core besides the server's, max 4)
   --profile             CPU-profile the server processes of the server section
   --help`;
 
@@ -72,6 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       seconds: { type: 'string' },
       only: { type: 'string' },
       variants: { type: 'string' },
+      generators: { type: 'string' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -102,6 +107,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       : { start: 500, factor: 1.25, refine: 2, maxCalls: 6_000, warmupMs: 2_000, windowMs: 5_000 },
     memoryCalls: quick ? 200 : 1000,
     memorySettleMs: quick ? 1_500 : 3_000,
+    generators:
+      values.generators === undefined
+        ? defaultGeneratorCount()
+        : positiveNumbers(values.generators, '--generators')[0]!,
     profile: values.profile,
   };
 }

@@ -41,7 +41,8 @@ function measure(fns: ((text: string) => unknown)[], texts: string[]): number[] 
   const perRound = ITERATIONS / ROUNDS;
   const totals = fns.map(() => 0);
   let sink = 0;
-  for (const fn of fns) for (let i = 0; i < perRound; i++) sink ^= fn(texts[i % VARIANTS] as string) ? 1 : 0;
+  for (const fn of fns)
+    for (let i = 0; i < perRound; i++) sink ^= fn(texts[i % VARIANTS] as string) ? 1 : 0;
   for (let round = 0; round < ROUNDS; round++) {
     fns.forEach((fn, f) => {
       const start = process.hrtime.bigint();

@@ -1,5 +1,5 @@
 /** The tables `pnpm bench` prints, one per section, plus the machine and the targets. */
-import type { CapacityResult } from './capacity.js';
+import type { CapacityResult, Verdict } from './capacity.js';
 import { LATE_MS, VARIANT_NAMES } from './ipc.js';
 import type { LoadPointResult } from './load-point.js';
 import type { MachineInfo } from './machine.js';
@@ -9,7 +9,7 @@ import type { ServerBenchResult } from './server-bench.js';
 
 export function machineTable(machine: MachineInfo): string {
   return table(
-    ['cpu', 'cores', 'memory', 'os', 'node', 'pinned', 'bufferutil', 'date'],
+    ['cpu', 'cores', 'memory', 'os', 'node', 'pinned', 'bufferutil', 'load average', 'date'],
     [
       [
         machine.cpu,
@@ -17,12 +17,18 @@ export function machineTable(machine: MachineInfo): string {
         `${machine.memoryGiB} GiB`,
         machine.os,
         machine.node,
-        machine.pinned ? 'yes (server CPU 0, generator CPU 1)' : 'no',
+        machine.pinned ? 'yes (server CPU 0, generators CPU 1+)' : 'no',
         machine.bufferutil ? 'yes' : 'no',
+        fixed(machine.loadAverage, 2),
         machine.date,
       ],
     ],
   );
+}
+
+function verdictText(verdict: Verdict): string {
+  if (verdict.reasons.length === 0) return 'ok';
+  return `${verdict.pass ? 'ok; ' : ''}${verdict.reasons.join('; ')}`;
 }
 
 export function serverTable(result: ServerBenchResult): string {
@@ -47,6 +53,7 @@ export function serverTable(result: ServerBenchResult): string {
       'playAudio/s per call (min)',
       'generator CPU %',
       'generator lag p99 ms',
+      'other CPU %',
       'verdict',
     ],
     result.points.map((p) => [
@@ -66,7 +73,8 @@ export function serverTable(result: ServerBenchResult): string {
         : '-',
       fixed(p.generator.cpuPercent),
       String(p.generator.sendLagP99Ms),
-      p.verdict.pass ? 'ok' : p.verdict.reasons.join('; '),
+      fixed(p.otherCpuPercent),
+      verdictText(p.verdict),
     ]),
   );
 }

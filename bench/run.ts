@@ -35,6 +35,12 @@ const progress = (line: string): void =>
 const machine = machineInfo();
 
 console.log(`# callstream bench${options.quick ? ' (quick)' : ''}\n\n${machineTable(machine)}\n`);
+if (machine.loadAverage > 0.5) {
+  console.log(
+    `> The machine is busy (load average ${machine.loadAverage.toFixed(2)}): socket numbers will be noisy; ` +
+      'points where other processes took CPU are marked "disturbed".\n',
+  );
+}
 
 let pipeline: unknown;
 if (options.sections.has('pipeline')) {
@@ -70,7 +76,7 @@ const capacity: CapacityResult[] = [];
 if (options.sections.has('capacity')) {
   for (const variant of options.variants) {
     capacity.push(
-      await runCapacity(variant, options.capacity, (s) =>
+      await runCapacity(variant, options.capacity, options.generators, (s) =>
         progress(
           `capacity ${variant} × ${s.calls}: loop p99 ${s.point.server.eventLoopP99Ms.toFixed(1)} ms, ` +
             `CPU ${s.point.server.cpuPercent.toFixed(0)} % ${s.verdict.pass ? 'ok' : `FAIL (${s.verdict.reasons.join('; ')})`}`,

@@ -3,8 +3,8 @@
  * at the least, JSON.parse each message and base64-decode each payload, and nothing else.
  */
 import { once } from 'node:events';
+import { WebSocketServer } from 'ws';
 import type { BenchServer } from './bench-server.js';
-import { ws } from './deps.js';
 import type { CallFrames, FrameCheck } from './frame-check.js';
 
 interface Message {
@@ -13,7 +13,7 @@ interface Message {
 }
 
 export async function startBaseline(check: FrameCheck): Promise<BenchServer> {
-  const wss = new ws.WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await once(wss, 'listening');
   let open = 0;
   let started = 0;

@@ -39,6 +39,7 @@ export async function runServerBench(
         calls,
         warmupMs: options.warmupMs,
         windowMs: options.windowMs,
+        generators: options.generators,
         ...(profileDir === undefined ? {} : { profileDir }),
       });
       const point = { ...result, verdict: judge(result) };

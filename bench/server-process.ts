@@ -10,6 +10,7 @@ import { FrameCheck } from './frame-check.js';
 import { report, type ServerCommand, type ServerConfig } from './ipc.js';
 import { startBaseline } from './server-baseline.js';
 import { startCallstream } from './server-callstream.js';
+import { WindowProfiler } from './window-profiler.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
 const check = new FrameCheck();
@@ -23,6 +24,8 @@ const server: BenchServer =
     ? await startBaseline(check)
     : await startCallstream(check, { botSeconds: config.variant === 'c' ? config.botSeconds : 0 });
 
+const profiler =
+  config.profilePath === undefined ? undefined : new WindowProfiler(config.profilePath);
 let windowCpu = process.cpuUsage();
 let windowStart = performance.now();
 
@@ -32,6 +35,7 @@ const sleep = (delay: number): Promise<void> => new Promise((r) => setTimeout(r,
 async function handle(command: ServerCommand): Promise<void> {
   switch (command.type) {
     case 'window-start':
+      await profiler?.start();
       eventLoop.reset();
       check.startWindow();
       windowCpu = process.cpuUsage();
@@ -41,6 +45,7 @@ async function handle(command: ServerCommand): Promise<void> {
       const cpu = process.cpuUsage(windowCpu);
       const wallMs = performance.now() - windowStart;
       const frames = check.endWindow();
+      await profiler?.stop();
       report({
         type: 'window',
         window: {

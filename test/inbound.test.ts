@@ -104,12 +104,27 @@ describe('inbound audio', () => {
     await platform.close();
     const [ins, outs, both] = await Promise.all([inbound, outbound, all]);
     expect(ins.map((f) => [f.track, f.chunk, f.samples[0]])).toEqual([
-      ['inbound', 1, 100], ['inbound', 2, 101], ['inbound', 3, 102], ['inbound', 4, 103],
+      ['inbound', 1, 100],
+      ['inbound', 2, 101],
+      ['inbound', 3, 102],
+      ['inbound', 4, 103],
     ]);
     expect(outs.map((f) => [f.track, f.chunk, f.samples[159]])).toEqual([
-      ['outbound', 1, -100], ['outbound', 2, -101], ['outbound', 3, -102], ['outbound', 4, -103],
+      ['outbound', 1, -100],
+      ['outbound', 2, -101],
+      ['outbound', 3, -102],
+      ['outbound', 4, -103],
     ]);
-    expect(both.map((f) => f.track)).toEqual(['inbound', 'outbound', 'inbound', 'outbound', 'inbound', 'outbound', 'inbound', 'outbound']);
+    expect(both.map((f) => f.track)).toEqual([
+      'inbound',
+      'outbound',
+      'inbound',
+      'outbound',
+      'inbound',
+      'outbound',
+      'inbound',
+      'outbound',
+    ]);
     expect(stream.stats.frames).toEqual({ inbound: 4, outbound: 4 });
   });
 
@@ -187,9 +202,21 @@ describe('inbound audio', () => {
     platform.send('{not json');
     platform.send('[1,2,3]');
     platform.send({ event: 42 });
-    platform.send({ event: 'media', streamId: 'stream-1', media: { track: 'inbound', chunk: 2, timestamp: '1', payload: '@@@@' } });
-    platform.send({ event: 'media', streamId: 'stream-1', media: { track: 'inbound', chunk: 2, timestamp: '1', payload: 'AAAB' } }); // 3 bytes: odd L16
-    platform.send({ event: 'media', streamId: 'stream-1', media: { track: 'inbound', chunk: 'two', payload: 'AAAA' } });
+    platform.send({
+      event: 'media',
+      streamId: 'stream-1',
+      media: { track: 'inbound', chunk: 2, timestamp: '1', payload: '@@@@' },
+    });
+    platform.send({
+      event: 'media',
+      streamId: 'stream-1',
+      media: { track: 'inbound', chunk: 2, timestamp: '1', payload: 'AAAB' },
+    }); // 3 bytes: odd L16
+    platform.send({
+      event: 'media',
+      streamId: 'stream-1',
+      media: { track: 'inbound', chunk: 'two', payload: 'AAAA' },
+    });
     platform.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     platform.media(le16(new Array(160).fill(2)));
     platform.media(le16(new Array(160).fill(3)));

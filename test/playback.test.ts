@@ -51,13 +51,18 @@ describe('playAudio', () => {
   });
 
   it('pads the last chunk to whole 20 ms frames and honours chunkMs', async () => {
-    const { platform, stream } = await call({ chunkMs: 60 }, { encoding: 'audio/x-l16', sampleRate: 16000 });
+    const { platform, stream } = await call(
+      { chunkMs: 60 },
+      { encoding: 'audio/x-l16', sampleRate: 16000 },
+    );
     const pcm = new Int16Array(16 * 130).fill(1000); // 130 ms
     const playback = stream.playAudio(pcm);
     await platform.waitFor((m) => m.event === 'checkpoint');
     const sizes = platform.received.filter(isPlay).map((m) => payloadOf(m).length / 2 / 16);
     expect(sizes).toEqual([60, 60, 20]); // ms: 130 ms of audio, padded to 140
-    const last = new Int16Array(new Uint8Array(payloadOf(platform.received.filter(isPlay)[2] as Cmd)).buffer);
+    const last = new Int16Array(
+      new Uint8Array(payloadOf(platform.received.filter(isPlay)[2] as Cmd)).buffer,
+    );
     expect(Array.from(last.subarray(0, 160)).every((s) => s === 1000)).toBe(true);
     expect(Array.from(last.subarray(160)).every((s) => s === 0)).toBe(true);
     platform.played(playback.name);
@@ -65,7 +70,9 @@ describe('playAudio', () => {
   });
 
   it('encodes to the outputFormat option, little-endian L16 at 16 kHz, from 16 kHz PCM on a mu-law call', async () => {
-    const { platform, stream } = await call({ outputFormat: { encoding: 'audio/x-l16', sampleRate: 16000 } });
+    const { platform, stream } = await call({
+      outputFormat: { encoding: 'audio/x-l16', sampleRate: 16000 },
+    });
     const pcm = Int16Array.from({ length: 320 }, (_, i) => (i * 97 - 15000) | 0);
     stream.playAudio(pcm, { sampleRate: 16000 });
     const msg = await platform.waitFor(isPlay);
@@ -78,7 +85,9 @@ describe('playAudio', () => {
 
   it('resamples PCM at another rate to the call rate (output length follows the ratio)', async () => {
     const { platform, stream } = await call();
-    const pcm = Int16Array.from({ length: 16000 / 5 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)));
+    const pcm = Int16Array.from({ length: 16000 / 5 }, (_, i) =>
+      Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)),
+    );
     stream.playAudio(pcm, { sampleRate: 16000 }); // 200 ms
     await platform.waitFor((m) => m.event === 'checkpoint');
     const total = platform.received.filter(isPlay).reduce((n, m) => n + payloadOf(m).length, 0);
@@ -104,7 +113,10 @@ describe('playAudio', () => {
     const t0 = performance.now();
     stream.playAudio(new Int16Array(8000).fill(500));
     await platform.waitFor((m) => m.event === 'checkpoint', 0, 3000);
-    const times = platform.received.map((m, i) => [m, (platform.receivedAt[i] as number) - t0] as const).filter(([m]) => isPlay(m)).map(([, t]) => t);
+    const times = platform.received
+      .map((m, i) => [m, (platform.receivedAt[i] as number) - t0] as const)
+      .filter(([m]) => isPlay(m))
+      .map(([, t]) => t);
     expect(times).toHaveLength(50);
     const early = times.filter((t) => t < 60).length;
     expect(early).toBeLessThanOrEqual(11); // the 200 ms lead, not the whole second
@@ -247,7 +259,9 @@ describe('playAudio', () => {
     return call().then(({ stream }) => {
       expect(() => stream.playAudio('nope' as never)).toThrowError(/playAudio takes/);
       expect(() => stream.playAudio(new Uint8Array(3))).toThrowError(/even number of bytes/);
-      expect(() => stream.playAudio(new Int16Array(2), { sampleRate: 11025 })).toThrowError(/sampleRate/);
+      expect(() => stream.playAudio(new Int16Array(2), { sampleRate: 11025 })).toThrowError(
+        /sampleRate/,
+      );
     });
   });
 });

@@ -56,6 +56,26 @@ async function paced(count: number, send: (k: number) => void): Promise<void> {
   }
 }
 
+/**
+ * Runs `actions[k]` when inbound frame k arrives, and returns where each of those moments falls
+ * on the recording by the model recordCall documents: a frame arrives when its 20 ms have been
+ * captured, and the least-delayed frame so far anchors the clock. Positions are at 8 kHz.
+ */
+function atFrames(stream: CallStream, actions: Record<number, () => void>): Map<number, number> {
+  const marks = new Map<number, number>();
+  let anchor = Infinity;
+  stream.on('media', (frame) => {
+    if (frame.track !== 'inbound') return;
+    const now = performance.now();
+    anchor = Math.min(anchor, now - frame.chunk * 20);
+    const action = actions[frame.chunk];
+    if (action === undefined) return;
+    marks.set(frame.chunk, Math.round((now - anchor) * 8));
+    action();
+  });
+  return marks;
+}
+
 /** Index of the first and one past the last sample that is not silence. */
 function span(pcm: Int16Array): { first: number; end: number } {
   let first = -1;
@@ -132,7 +152,11 @@ describe('recordCall', () => {
   });
 
   it('puts the outbound track on the right for a unidirectional call with both tracks', async () => {
-    const { platform, stream } = await call({ tracks: ['inbound', 'outbound'], encoding: 'audio/x-l16', sampleRate: 8000 });
+    const { platform, stream } = await call({
+      tracks: ['inbound', 'outbound'],
+      encoding: 'audio/x-l16',
+      sampleRate: 8000,
+    });
     const path = join(dir, 'both.wav');
     const recording = recordCall(stream, path);
     const caller = ramp(160 * 12, 1);
@@ -148,15 +172,16 @@ describe('recordCall', () => {
     expect(right).toEqual(callee);
   });
 
-  it('puts the played audio on the right at the time it plays (within one frame)', async () => {
+  it('puts the played audio on the right, sample-exact, at the time it plays', async () => {
     const { platform, stream } = await call();
     const path = join(dir, 'played.wav');
     const recording = recordCall(stream, path);
-    const tone = Int16Array.from({ length: 2400 }, (_, i) => Math.round(8000 * Math.sin(i / 3)) || 1);
-    // The bot answers as frame 10 (0-200 ms) arrives: the caller hears it from 200 ms on.
-    stream.on('media', (frame) => {
-      if (frame.chunk === 10) stream.playAudio(tone);
-    });
+    const tone = Int16Array.from(
+      { length: 2400 },
+      (_, i) => Math.round(8000 * Math.sin(i / 3)) || 1,
+    );
+    // The bot answers as frame 10 (0-200 ms) arrives: the caller hears it from about 200 ms on.
+    const marks = atFrames(stream, { 10: () => void stream.playAudio(tone) });
     const silence = new Uint8Array(160).fill(0xff);
     await paced(60, () => platform.media(silence));
     await platform.close();
@@ -164,9 +189,25 @@ describe('recordCall', () => {
     const { left, right } = channels(parseWav(await readFile(path)).samples);
     expect(left.length).toBe(60 * 160);
     const { first, end } = span(right);
-    expect(Math.abs(first - 1600)).toBeLessThanOrEqual(160);
+    expect(Math.abs(first - (marks.get(10) as number))).toBeLessThanOrEqual(16);
     expect(end - first).toBe(tone.length);
     expect(right.subarray(first, end)).toEqual(tone);
+  });
+
+  it('places audio the bot sends before the first frame from the start of the recording', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'greeting.wav');
+    const recording = recordCall(stream, path);
+    const greeting = new Int16Array(1600).fill(-7000); // 200 ms, sent at once on start
+    stream.playAudio(greeting);
+    const silence = new Uint8Array(160).fill(0xff);
+    await paced(25, () => platform.media(silence));
+    await platform.close();
+    await recording;
+    const { right } = channels(parseWav(await readFile(path)).samples);
+    const { first, end } = span(right);
+    expect(first).toBeLessThanOrEqual(160);
+    expect(end - first).toBe(1600);
   });
 
   it('leaves out the bot audio a clearAudio flushed', async () => {
@@ -174,9 +215,9 @@ describe('recordCall', () => {
     const path = join(dir, 'cleared.wav');
     const recording = recordCall(stream, path);
     const tone = new Int16Array(8000 * 2).fill(5000); // 2 s
-    stream.on('media', (frame) => {
-      if (frame.chunk === 5) stream.playAudio(tone); // plays from 100 ms
-      if (frame.chunk === 30) void stream.clearAudio(); // cut at 600 ms
+    const marks = atFrames(stream, {
+      5: () => void stream.playAudio(tone), // plays from about 100 ms
+      30: () => void stream.clearAudio(), // cut at about 600 ms
     });
     platform.ws.on('message', (data) => {
       if (String(data).includes('"clearAudio"')) platform.cleared();
@@ -187,18 +228,24 @@ describe('recordCall', () => {
     await recording;
     const { right } = channels(parseWav(await readFile(path)).samples);
     const { first, end } = span(right);
-    expect(Math.abs(first - 800)).toBeLessThanOrEqual(160);
-    expect(Math.abs(end - 4800)).toBeLessThanOrEqual(160);
+    expect(Math.abs(first - (marks.get(5) as number))).toBeLessThanOrEqual(16);
+    expect(Math.abs(end - (marks.get(30) as number))).toBeLessThanOrEqual(16);
+    expect(end - first).toBeGreaterThan(3200); // at least 400 of the 500 ms before the cut
     expect(right.subarray(first, end).every((s) => s === 5000)).toBe(true);
   });
 
   it('resamples bot audio sent at another rate to the recording rate', async () => {
-    const { platform, stream } = await call({}, { outputFormat: { encoding: 'audio/x-l16', sampleRate: 16000 } });
+    const { platform, stream } = await call(
+      {},
+      { outputFormat: { encoding: 'audio/x-l16', sampleRate: 16000 } },
+    );
     const path = join(dir, 'resampled.wav');
     const recording = recordCall(stream, path);
-    const tone16k = Int16Array.from({ length: 16000 * 0.5 }, (_, i) => Math.round(10000 * Math.sin((2 * Math.PI * 400 * i) / 16000)));
-    stream.on('media', (frame) => {
-      if (frame.chunk === 5) stream.playAudio(tone16k, { sampleRate: 16000 });
+    const tone16k = Int16Array.from({ length: 16000 * 0.5 }, (_, i) =>
+      Math.round(10000 * Math.sin((2 * Math.PI * 400 * i) / 16000)),
+    );
+    const marks = atFrames(stream, {
+      5: () => void stream.playAudio(tone16k, { sampleRate: 16000 }),
     });
     const silence = new Uint8Array(160).fill(0xff);
     await paced(40, () => platform.media(silence));
@@ -208,21 +255,36 @@ describe('recordCall', () => {
     expect(wav.sampleRate).toBe(8000);
     const { right } = channels(wav.samples);
     const { first, end } = span(right);
-    expect(Math.abs(first - 800)).toBeLessThanOrEqual(160);
+    expect(Math.abs(first - (marks.get(5) as number))).toBeLessThanOrEqual(16);
     expect(Math.abs(end - first - 4000)).toBeLessThanOrEqual(16); // 500 ms at 8 kHz
-    // A 400 Hz sine at 8 kHz: 20 periods of 20 samples in the middle 400 samples (rising zero crossings).
-    const mid = right.subarray(first + 1000, first + 1400);
-    let rising = 0;
-    for (let i = 1; i < mid.length; i++) if ((mid[i - 1] as number) < 0 && (mid[i] as number) >= 0) rising++;
-    expect(rising).toBe(20);
+    // Still a 400 Hz sine of amplitude 10000 (not 200 Hz, as 16 kHz samples taken for 8 kHz would be).
+    const mid = right.subarray(first + 1000, first + 1400); // 20 whole periods at 8 kHz
+    let a = 0;
+    let b = 0;
+    let energy = 0;
+    mid.forEach((x, i) => {
+      a += x * Math.sin((2 * Math.PI * 400 * i) / 8000);
+      b += x * Math.cos((2 * Math.PI * 400 * i) / 8000);
+      energy += x * x;
+    });
+    const amplitude = (2 / mid.length) * Math.hypot(a, b);
+    expect(amplitude).toBeGreaterThan(9700);
+    expect(amplitude).toBeLessThan(10300);
+    // Almost all the energy is in that tone.
+    expect((amplitude * amplitude * mid.length) / 2 / energy).toBeGreaterThan(0.99);
   });
 
   it('mixes the outbound track and the played audio on the right with saturation', async () => {
-    const { platform, stream } = await call({ tracks: ['inbound', 'outbound'], encoding: 'audio/x-l16', sampleRate: 8000 });
+    const { platform, stream } = await call({
+      tracks: ['inbound', 'outbound'],
+      encoding: 'audio/x-l16',
+      sampleRate: 8000,
+    });
     const path = join(dir, 'mixed.wav');
     const recording = recordCall(stream, path);
     stream.on('media', (frame) => {
-      if (frame.track === 'inbound' && frame.chunk === 5) stream.playAudio(new Int16Array(1600).fill(30000));
+      if (frame.track === 'inbound' && frame.chunk === 5)
+        stream.playAudio(new Int16Array(1600).fill(30000));
     });
     const loud = le16(new Int16Array(160).fill(30000));
     const quiet = le16(new Int16Array(160));
@@ -234,8 +296,8 @@ describe('recordCall', () => {
     await recording;
     const { right } = channels(parseWav(await readFile(path)).samples);
     expect(right.length).toBe(30 * 160);
-    const saturated = right.filter((s) => s === 32767).length;
-    expect(Math.abs(saturated - 1600)).toBeLessThanOrEqual(160);
+    // The whole 200 ms of bot audio overlaps the outbound track: 1600 saturated samples, no wrap-around.
+    expect(right.filter((s) => s === 32767).length).toBe(1600);
     expect(right.every((s) => s === 30000 || s === 32767)).toBe(true);
   });
 
@@ -288,6 +350,8 @@ describe('recordCall', () => {
 
   it('rejects an invalid lookBehindMs with a TypeError naming it', async () => {
     const { stream } = await call();
-    expect(() => recordCall(stream, join(dir, 'x.wav'), { lookBehindMs: 5 })).toThrow(/lookBehindMs/);
+    expect(() => recordCall(stream, join(dir, 'x.wav'), { lookBehindMs: 5 })).toThrow(
+      /lookBehindMs/,
+    );
   });
 });

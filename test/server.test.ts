@@ -39,7 +39,11 @@ describe('createStreamServer', () => {
     const { server, connect } = await startServer();
     const seen: string[] = [];
     server.on('stream', (stream) => {
-      seen.push(stream.callId, stream.streamId, String(server.streams.get(stream.streamId) === stream));
+      seen.push(
+        stream.callId,
+        stream.streamId,
+        String(server.streams.get(stream.streamId) === stream),
+      );
     });
     const platform = await connect();
     await sleep(50);
@@ -79,7 +83,9 @@ describe('createStreamServer', () => {
     expect(() => createStreamServer({ leadMs: -1 })).toThrowError(/"leadMs"/);
     expect(() => createStreamServer({ path: 'stream' })).toThrowError(/"path"/);
     expect(() => createStreamServer({ port: 70000 })).toThrowError(/"port"/);
-    expect(() => createStreamServer({ outputFormat: { encoding: 'audio/x-mulaw', sampleRate: 16000 } })).toThrowError(/"outputFormat"/);
+    expect(() =>
+      createStreamServer({ outputFormat: { encoding: 'audio/x-mulaw', sampleRate: 16000 } }),
+    ).toThrowError(/"outputFormat"/);
   });
 
   it('close() stops accepting, closes live streams with 1001, settles playbacks closed, and resolves', async () => {
@@ -143,7 +149,17 @@ describe('createStreamServer', () => {
     const streamP = new Promise<CallStream>((r) => server.once('stream', r));
     const ws = new WebSocket(url, { autoPong: false });
     await once(ws, 'open');
-    ws.send(JSON.stringify({ event: 'start', start: { callId: 'c', streamId: 's', tracks: ['inbound'], mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 } } }));
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        start: {
+          callId: 'c',
+          streamId: 's',
+          tracks: ['inbound'],
+          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
+        },
+      }),
+    );
     const stream = await streamP;
     const closed = await stream.closed;
     expect(closed.code).toBe(1006);
@@ -157,12 +173,22 @@ describe('createStreamServer', () => {
     server.on('stream', (stream) => {
       done.push(
         collect(stream).then((frames) => {
-          results.set(stream.callId, frames.map((f) => f.samples[0] as number));
+          results.set(
+            stream.callId,
+            frames.map((f) => f.samples[0] as number),
+          );
         }),
       );
     });
     const platforms = await Promise.all(Array.from({ length: 200 }, () => connect()));
-    platforms.forEach((p, i) => p.start({ callId: `call-${i}`, streamId: `s-${i}`, encoding: 'audio/x-l16', sampleRate: 8000 }));
+    platforms.forEach((p, i) =>
+      p.start({
+        callId: `call-${i}`,
+        streamId: `s-${i}`,
+        encoding: 'audio/x-l16',
+        sampleRate: 8000,
+      }),
+    );
     for (let k = 0; k < 5; k++) {
       platforms.forEach((p, i) => p.media(le16(new Array(160).fill(i * 10 + k))));
       await sleep(5);
@@ -244,6 +270,13 @@ describe('CallStream iterators', () => {
     await platform.close();
     await stream.closed;
     expect(await collect(stream.frames())).toEqual([]);
-    expect(isCallstreamError(await stream.started.then(() => undefined, (e: unknown) => e))).toBe(false);
+    expect(
+      isCallstreamError(
+        await stream.started.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    ).toBe(false);
   });
 });

@@ -38,13 +38,13 @@ export async function echoRoundTrip(url: string, text: string): Promise<string> 
 /** One masked client text frame, as RFC 6455 §5.2 lays it out. */
 export function clientTextFrame(text: string): Buffer {
   const payload = Buffer.from(text);
-  const mask = randomBytes(4);
   const len = payload.length;
+  if (len >= 65_536) throw new RangeError('frame too long for this helper');
+  const mask = randomBytes(4);
   const header =
     len < 126
       ? Buffer.from([0x81, 0x80 | len])
       : Buffer.from([0x81, 0x80 | 126, len >> 8, len & 0xff]);
-  if (len >= 65_536) throw new RangeError('frame too long for this helper');
   const masked = Buffer.alloc(len);
   for (let i = 0; i < len; i++) masked[i] = (payload[i] as number) ^ (mask[i & 3] as number);
   return Buffer.concat([header, mask, masked]);

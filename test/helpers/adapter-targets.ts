@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { createStreamServer, pathnameOf, type CallStream, type StreamOptions } from '@callstream/core';
+import {
+  createStreamServer,
+  pathnameOf,
+  type CallStream,
+  type StreamOptions,
+} from '@callstream/core';
 import { attachStreamServer } from '@callstream/http';
 // Express and Fastify are dependencies of the example apps, not of the repository root: the
 // express and fastify targets are those apps (their stream handler swapped for the suite's).
@@ -71,10 +76,19 @@ const standalone: TargetFactory = {
   sharesPort: false,
   async create({ onStream, neighbour, ...options }) {
     if (neighbour !== undefined) throw new Error('the standalone server does not share its port');
-    const server = createStreamServer({ host: '127.0.0.1', port: 0, path: STREAM_PATH, ...options });
+    const server = createStreamServer({
+      host: '127.0.0.1',
+      port: 0,
+      path: STREAM_PATH,
+      ...options,
+    });
     if (onStream) server.on('stream', (stream) => onStream(stream));
     const { port } = await server.listen();
-    return target(port, () => server.streams, () => server.close());
+    return target(
+      port,
+      () => server.streams,
+      () => server.close(),
+    );
   },
 };
 
@@ -87,10 +101,14 @@ const http: TargetFactory = {
     if (neighbour !== undefined) server.on('upgrade', echoNeighbour(neighbour));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return target(port, () => attached.streams, async () => {
-      await attached.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    return target(
+      port,
+      () => attached.streams,
+      async () => {
+        await attached.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    );
   },
 };
 
@@ -99,9 +117,17 @@ const express: TargetFactory = {
   sharesPort: true,
   async create({ onStream, neighbour, ...options }) {
     // Without an onStream of the suite's, no handler at all (not the example's echo bot).
-    const bot = await startExpressBot({ path: STREAM_PATH, onStream: onStream ?? (() => {}), ...options });
+    const bot = await startExpressBot({
+      path: STREAM_PATH,
+      onStream: onStream ?? (() => {}),
+      ...options,
+    });
     if (neighbour !== undefined) bot.server.on('upgrade', echoNeighbour(neighbour));
-    return target(bot.port, () => bot.streams.streams, () => bot.close());
+    return target(
+      bot.port,
+      () => bot.streams.streams,
+      () => bot.close(),
+    );
   },
 };
 
@@ -124,7 +150,11 @@ const fastify: TargetFactory = {
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
-    return target(port, () => app.callstream.streams, () => app.close());
+    return target(
+      port,
+      () => app.callstream.streams,
+      () => app.close(),
+    );
   },
 };
 

@@ -63,7 +63,10 @@ export class FakePlatform {
         streamId: this.streamId,
         accountId: spec.accountId ?? 'MAXXXXXXXXXXXXXXXXXX',
         tracks: spec.tracks ?? ['inbound'],
-        mediaFormat: { encoding: spec.encoding ?? 'audio/x-mulaw', sampleRate: spec.sampleRate ?? 8000 },
+        mediaFormat: {
+          encoding: spec.encoding ?? 'audio/x-mulaw',
+          sampleRate: spec.sampleRate ?? 8000,
+        },
       },
       extra_headers: spec.extraHeaders ?? '',
     });
@@ -97,7 +100,12 @@ export class FakePlatform {
   }
 
   played(name: string): void {
-    this.send({ event: 'playedStream', sequenceNumber: this.#seq++, streamId: this.streamId, name });
+    this.send({
+      event: 'playedStream',
+      sequenceNumber: this.#seq++,
+      streamId: this.streamId,
+      name,
+    });
   }
 
   cleared(): void {

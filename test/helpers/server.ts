@@ -1,5 +1,9 @@
 import { onTestFinished } from 'vitest';
-import { createStreamServer, type CallStream, type CreateStreamServerOptions } from '@callstream/core';
+import {
+  createStreamServer,
+  type CallStream,
+  type CreateStreamServerOptions,
+} from '@callstream/core';
 import { FakePlatform } from './fake-platform.js';
 
 /** Starts a standalone server on 127.0.0.1:0, closed when the test ends. */

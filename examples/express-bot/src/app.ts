@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyPlivoSignature } from '@callstream/core';
-import { attachStreamServer, type AttachedStreamServer, type AttachOptions } from '@callstream/http';
+import {
+  attachStreamServer,
+  type AttachedStreamServer,
+  type AttachOptions,
+} from '@callstream/http';
 import express, { type Express } from 'express';
 import { echoBot } from './echo-bot.js';
 
@@ -40,7 +44,9 @@ export function createApp(options: ExpressBotOptions = {}): ExpressBot {
     res.json({ status: 'ok', calls: streams.streams.size });
   });
   app.get('/calls', (_req, res) => {
-    res.json([...streams.streams.values()].map((s) => ({ callId: s.callId, streamId: s.streamId })));
+    res.json(
+      [...streams.streams.values()].map((s) => ({ callId: s.callId, streamId: s.streamId })),
+    );
   });
   return { app, server, streams };
 }

@@ -42,7 +42,8 @@ export async function createApp(options: FastifyBotOptions = {}): Promise<Fastif
     method: ['GET', 'POST'],
     url: '/answer',
     handler: async (request, reply) => {
-      const origin = publicUrl ?? `${request.protocol === 'https' ? 'wss' : 'ws'}://${request.host}`;
+      const origin =
+        publicUrl ?? `${request.protocol === 'https' ? 'wss' : 'ws'}://${request.host}`;
       return reply.type('application/xml').send(streamXml(`${origin}${path}`));
     },
   });

@@ -14,6 +14,7 @@ export function toneBot(stream: CallStream): void {
   void stream.playAudio(tone([440], GREETING_MS, rate), { sampleRate: rate });
   stream.on('dtmf', ({ digit }) => {
     const pair = DTMF_FREQUENCIES[digit];
-    if (pair !== undefined) void stream.playAudio(tone(pair, KEY_TONE_MS, rate), { sampleRate: rate });
+    if (pair !== undefined)
+      void stream.playAudio(tone(pair, KEY_TONE_MS, rate), { sampleRate: rate });
   });
 }

@@ -12,7 +12,7 @@ export type PlaybackKind = 'greeting' | 'reply' | 'confirmation';
 
 /** Something the bot noticed or did, `atMs` after it took the call. */
 export type BotEvent = { atMs: number } & (
-  | { type: 'play'; kind: PlaybackKind; name: string; audioMs: number }
+  | { type: 'play'; kind: PlaybackKind; label: string; name: string; audioMs: number }
   | { type: 'playback-ended'; record: PlaybackRecord }
   | { type: 'speech-start'; bargeIn: boolean }
   | { type: 'turn-end'; turn: number; speechMs: number }
@@ -22,6 +22,8 @@ export type BotEvent = { atMs: number } & (
 /** One playback and how it ended. */
 export interface PlaybackRecord extends PlaybackResult {
   kind: PlaybackKind;
+  /** `greeting`, `reply 1`, `confirmation`, ... */
+  label: string;
   /** The checkpoint name that confirms it. */
   name: string;
   /** Length of the audio, in ms. */
@@ -64,7 +66,10 @@ const PREROLL_FRAMES = 5;
  *   void runVoiceBot(stream, { greeting: { samples, sampleRate: 16000 } });
  * });
  */
-export async function runVoiceBot(stream: CallStream, options: VoiceBotOptions): Promise<BotReport> {
+export async function runVoiceBot(
+  stream: CallStream,
+  options: VoiceBotOptions,
+): Promise<BotReport> {
   // Subscribe before the first await, so that no frame goes past the bot.
   const frames = stream.frames({ track: 'inbound' });
   await stream.started;
@@ -80,19 +85,20 @@ export async function runVoiceBot(stream: CallStream, options: VoiceBotOptions):
   /** When (performance.now) the audio queued so far ends: the platform plays it in order. */
   let queueEnd = 0;
 
-  const play = (kind: PlaybackKind, pcm: Int16Array, sampleRate: number): void => {
+  const play = (kind: PlaybackKind, label: string, pcm: Int16Array, sampleRate: number): void => {
     // The platform plays whole 20 ms frames: the last one is padded.
     const audioMs = Math.ceil((pcm.length * 1000) / sampleRate / 20) * 20;
     queueEnd = Math.max(queueEnd, performance.now()) + audioMs;
     const endsAt = queueEnd;
     const playback = stream.playAudio(pcm, { sampleRate });
     playing.add(playback);
-    emit({ type: 'play', kind, name: playback.name, audioMs });
+    emit({ type: 'play', kind, label, name: playback.name, audioMs });
     settled.push(
       Promise.resolve(playback).then((result) => {
         playing.delete(playback);
-        const record: PlaybackRecord = { kind, name: playback.name, audioMs, ...result };
-        if (result.status === 'played') record.confirmLatencyMs = Math.round(performance.now() - endsAt);
+        const record: PlaybackRecord = { kind, label, name: playback.name, audioMs, ...result };
+        if (result.status === 'played')
+          record.confirmLatencyMs = Math.round(performance.now() - endsAt);
         report.playbacks.push(record);
         emit({ type: 'playback-ended', record });
       }),
@@ -102,10 +108,10 @@ export async function runVoiceBot(stream: CallStream, options: VoiceBotOptions):
   stream.on('dtmf', ({ digit }) => {
     report.dtmf.push(digit);
     emit({ type: 'dtmf', digit });
-    if (digit === '1') play('confirmation', confirmationTone(rate), rate);
+    if (digit === '1') play('confirmation', 'confirmation', confirmationTone(rate), rate);
   });
 
-  play('greeting', options.greeting.samples, options.greeting.sampleRate);
+  play('greeting', 'greeting', options.greeting.samples, options.greeting.sampleRate);
 
   const vad = new EnergyVad(options.vad);
   const preroll: Int16Array[] = [];
@@ -137,8 +143,13 @@ export async function runVoiceBot(stream: CallStream, options: VoiceBotOptions):
     }
     if (event === 'turn-end') {
       report.turns++;
-      emit({ type: 'turn-end', turn: report.turns, speechMs: Math.round(at() - speechStart - vad.hangoverMs) });
-      play('reply', concat(replyBeep(rate), concat(...turn).subarray(0, echoSamples)), rate);
+      emit({
+        type: 'turn-end',
+        turn: report.turns,
+        speechMs: Math.round(at() - speechStart - vad.hangoverMs),
+      });
+      const echo = concat(...turn).subarray(0, echoSamples);
+      play('reply', `reply ${report.turns}`, concat(replyBeep(rate), echo), rate);
       preroll.length = 0;
     }
   }

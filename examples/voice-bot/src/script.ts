@@ -66,7 +66,10 @@ export async function loadAsset(name: string): Promise<Audio> {
 
 /** The first `ms` of a recording. */
 export function head(audio: Audio, ms: number): Audio {
-  return { ...audio, samples: audio.samples.subarray(0, Math.round((ms * audio.sampleRate) / 1000)) };
+  return {
+    ...audio,
+    samples: audio.samples.subarray(0, Math.round((ms * audio.sampleRate) / 1000)),
+  };
 }
 
 /** What the caller's microphone picks up during the whole call: the lines, silence between. */

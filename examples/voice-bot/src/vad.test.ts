@@ -69,7 +69,7 @@ describe('EnergyVad', () => {
       [0, 'speech-start'],
       [7, 'turn-end'],
     ]);
-    vad.push((tone(1, 100)[0] as Int16Array), RATE);
+    vad.push(tone(1, 100)[0] as Int16Array, RATE);
     expect(vad.speaking).toBe(true);
     vad.reset();
     expect(vad.speaking).toBe(false);

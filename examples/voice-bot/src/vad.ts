@@ -50,13 +50,20 @@ export class EnergyVad {
     this.thresholdDb = options.thresholdDb ?? -45;
     this.startMs = options.startMs ?? 60;
     this.hangoverMs = options.hangoverMs ?? 700;
-    for (const [name, value] of Object.entries({ startMs: this.startMs, hangoverMs: this.hangoverMs })) {
+    for (const [name, value] of Object.entries({
+      startMs: this.startMs,
+      hangoverMs: this.hangoverMs,
+    })) {
       if (!(Number.isFinite(value) && value > 0)) {
-        throw new TypeError(`Invalid option "${name}": a positive number of ms (got ${String(value)})`);
+        throw new TypeError(
+          `Invalid option "${name}": a positive number of ms (got ${String(value)})`,
+        );
       }
     }
     if (!Number.isFinite(this.thresholdDb)) {
-      throw new TypeError(`Invalid option "thresholdDb": a finite dBFS level (got ${String(this.thresholdDb)})`);
+      throw new TypeError(
+        `Invalid option "thresholdDb": a finite dBFS level (got ${String(this.thresholdDb)})`,
+      );
     }
   }
 

@@ -47,7 +47,9 @@ export function acceptStream(
     terminate: () => socket.terminate(),
   };
   const stream = new CallStream(transport, options);
-  const log = (options.logger ?? STREAM_DEFAULTS.logger).child({ remote: request.socket?.remoteAddress });
+  const log = (options.logger ?? STREAM_DEFAULTS.logger).child({
+    remote: request.socket?.remoteAddress,
+  });
   let alive = true;
 
   socket.on('message', (data, isBinary) => {

@@ -6,7 +6,10 @@ export const ERROR_CODES = {
   /** The text frame is not valid JSON. */
   ERR_INVALID_JSON: { closeCode: 1007, message: 'Frame is not valid JSON' },
   /** The JSON is not an object, or its `event` is not a string. */
-  ERR_INVALID_MESSAGE: { closeCode: 1007, message: 'Frame is not a message object with a string event' },
+  ERR_INVALID_MESSAGE: {
+    closeCode: 1007,
+    message: 'Frame is not a message object with a string event',
+  },
   /** A `start` message lacks a usable callId, streamId, tracks or mediaFormat. */
   ERR_INVALID_START: { closeCode: 1007, message: 'Invalid start message' },
   /** A `media` message lacks a base64 payload, or has fields of the wrong type. */
@@ -41,12 +44,8 @@ export const ERROR_CODES = {
   ERR_INVALID_AUDIO: { closeCode: undefined, message: 'Invalid audio for playAudio' },
   /** A user handler or listener threw or rejected; the error is the `cause`. */
   ERR_HANDLER: { closeCode: undefined, message: 'A stream handler threw' },
-  /** The upgrade request was refused by `authenticate` (HTTP 401). */
-  ERR_UNAUTHORIZED: { closeCode: undefined, message: 'Upgrade request not authenticated' },
   /** Bytes given as a WAV file are not one (no RIFF/WAVE header, no fmt or data chunk). */
   ERR_INVALID_WAV: { closeCode: undefined, message: 'Not a readable WAV file' },
-  /** A server or adapter option is invalid. */
-  ERR_INVALID_OPTION: { closeCode: undefined, message: 'Invalid option' },
 } as const satisfies Record<string, { closeCode: number | undefined; message: string }>;
 
 export type CallstreamErrorCode = keyof typeof ERROR_CODES;

@@ -31,8 +31,16 @@ export { decodeL16, decodeL16Into, encodeL16, encodeL16Into } from './codec/l16.
 export { createResampler, resample, RESAMPLER_RATES } from './codec/resampler.js';
 export { decodeBase64Into } from './codec/base64.js';
 export { createByteScratch } from './codec/byte-scratch.js';
-export { createFrameDecoder, createFrameEncoder, decodeWire, encodeWire } from './codec/frame-codec.js';
-export { WAV_HEADER_BYTES, encodeWav, parseWav, readWavFile, toMono, wavHeader } from './record/wav.js';
+export { createFrameDecoder, createFrameEncoder } from './codec/frame-codec.js';
+export { decodeWire, encodeWire } from './codec/frame-codec.js';
+export {
+  WAV_HEADER_BYTES,
+  encodeWav,
+  parseWav,
+  readWavFile,
+  toMono,
+  wavHeader,
+} from './record/wav.js';
 export { createWavWriter } from './record/wav-writer.js';
 export { recordCall } from './record/record-call.js';
 
@@ -69,7 +77,12 @@ export type { FramesOptions } from './stream/frame-iterator.js';
 export type { StreamOptions } from './stream/options.js';
 export type { Resampler } from './codec/resampler.js';
 export type { ByteScratch } from './codec/byte-scratch.js';
-export type { PlayableAudio, Playback, PlayAudioOptions, PlaybackResult } from './stream/playback.js';
+export type {
+  PlayableAudio,
+  Playback,
+  PlayAudioOptions,
+  PlaybackResult,
+} from './stream/playback.js';
 export type { StreamStats } from './stream/stats.js';
 export type { WavAudio } from './record/wav.js';
 export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';

@@ -31,7 +31,9 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
     super({ captureRejections: true });
     const { port = 0, host } = options;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new TypeError(`Invalid option "port": an integer from 0 to 65535 (got ${String(port)})`);
+      throw new TypeError(
+        `Invalid option "port": an integer from 0 to 65535 (got ${String(port)})`,
+      );
     }
     this.#port = port;
     this.#host = host;
@@ -85,7 +87,11 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
   }
 
   /** A `stream` listener rejected: route it to that stream's `error` (captureRejections). */
-  override [EventEmitter.captureRejectionSymbol](err: Error, _event: unknown, ...args: unknown[]): void {
+  override [EventEmitter.captureRejectionSymbol](
+    err: Error,
+    _event: unknown,
+    ...args: unknown[]
+  ): void {
     (args[0] as CallStream | undefined)?.[kHandlerError](err);
   }
 }

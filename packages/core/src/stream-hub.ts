@@ -46,7 +46,9 @@ export class StreamHub {
   ) {
     resolveStreamOptions(options); // validate once, at construction
     if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
-      throw new TypeError('Invalid option "authenticate": a function (request) => boolean | Promise<boolean>');
+      throw new TypeError(
+        'Invalid option "authenticate": a function (request) => boolean | Promise<boolean>',
+      );
     }
     this.#options = options;
     this.#matches = createPathMatcher(options.path);
@@ -114,7 +116,8 @@ export class StreamHub {
       this.#streams.set(stream.streamId, stream);
       try {
         const result = this.#onStream(stream, request);
-        if (isThenable(result)) result.then(undefined, (err: unknown) => stream[kHandlerError](err));
+        if (isThenable(result))
+          result.then(undefined, (err: unknown) => stream[kHandlerError](err));
       } catch (err) {
         stream[kHandlerError](err);
       }
@@ -123,7 +126,9 @@ export class StreamHub {
       this.#live.delete(stream);
       if (this.#streams.get(stream.streamId) === stream) this.#streams.delete(stream.streamId);
     });
-    void stream.started.catch((err: Error) => this.#log.warn({ err: err.message }, 'stream ended before start'));
+    void stream.started.catch((err: Error) =>
+      this.#log.warn({ err: err.message }, 'stream ended before start'),
+    );
     return stream;
   }
 

@@ -17,7 +17,9 @@ export function createPathMatcher(path: PathOption | undefined): (pathname: stri
   if (typeof path === 'function') return (p) => path(p) === true;
   const paths = typeof path === 'string' ? [path] : path;
   if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || !p.startsWith('/'))) {
-    throw new TypeError(`Invalid option "path": a path starting with "/", an array of them, or a function (got ${String(path)})`);
+    throw new TypeError(
+      `Invalid option "path": a path starting with "/", an array of them, or a function (got ${String(path)})`,
+    );
   }
   const set = new Set(paths);
   return (p) => set.has(p);

@@ -52,7 +52,9 @@ export class LiveStreams<Request> {
       this.#live.delete(stream);
       if (this.#streams.get(stream.streamId) === stream) this.#streams.delete(stream.streamId);
     });
-    stream.started.catch((err: Error) => logger.warn({ err: err.message }, 'stream ended before start'));
+    stream.started.catch((err: Error) =>
+      logger.warn({ err: err.message }, 'stream ended before start'),
+    );
     return stream;
   }
 

@@ -53,7 +53,7 @@ const plugin: FastifyPluginAsync<CallstreamPluginOptions> = async (app, options)
   const { path = '/stream', authenticate, onStream, logger, ...streamOptions } = options;
   const paths = checkOptions(path, authenticate, onStream);
   resolveStreamOptions(options); // throws a TypeError naming an invalid stream option
-  await ensureWebsocket(app, streamOptions.maxPayload ?? STREAM_DEFAULTS.maxPayload, options.maxPayload);
+  await ensureWebsocket(app, options.maxPayload);
 
   const live = new LiveStreams<FastifyRequest>(streamOptions, onStream);
   app.decorate('callstream', {
@@ -91,11 +91,7 @@ const plugin: FastifyPluginAsync<CallstreamPluginOptions> = async (app, options)
 };
 
 /** Validates the plugin's own options; returns the route paths. */
-function checkOptions(
-  path: unknown,
-  authenticate: unknown,
-  onStream: unknown,
-): readonly string[] {
+function checkOptions(path: unknown, authenticate: unknown, onStream: unknown): readonly string[] {
   const paths = typeof path === 'string' ? [path] : path;
   if (
     !Array.isArray(paths) ||
@@ -107,7 +103,9 @@ function checkOptions(
     );
   }
   if (authenticate !== undefined && typeof authenticate !== 'function') {
-    throw new TypeError('Invalid option "authenticate": a function (request) => boolean | Promise<boolean>');
+    throw new TypeError(
+      'Invalid option "authenticate": a function (request) => boolean | Promise<boolean>',
+    );
   }
   if (onStream !== undefined && typeof onStream !== 'function') {
     throw new TypeError('Invalid option "onStream": a function (stream, request) => unknown');
@@ -118,28 +116,32 @@ function checkOptions(
 /** Registers @fastify/websocket unless the app has it already. */
 async function ensureWebsocket(
   app: FastifyInstance,
-  maxPayload: number,
-  requested: number | undefined,
+  maxPayload: number | undefined,
 ): Promise<void> {
   if (!app.hasDecorator('websocketServer')) {
-    await app.register(websocket, { options: { maxPayload, perMessageDeflate: false } });
+    await app.register(websocket, {
+      options: { maxPayload: maxPayload ?? STREAM_DEFAULTS.maxPayload, perMessageDeflate: false },
+    });
     return;
   }
   // The app's own WebSocket server options apply to our sockets; say so when they disagree.
   const theirs = app.websocketServer.options.maxPayload;
-  if (requested !== undefined && theirs !== requested) {
+  if (maxPayload !== undefined && theirs !== maxPayload) {
     app.log.warn(
-      { maxPayload: requested, websocketMaxPayload: theirs },
+      { maxPayload, websocketMaxPayload: theirs },
       'callstream: maxPayload is set by the @fastify/websocket registered before; set it there',
     );
   }
 }
 
 /**
- * The callstream Fastify plugin: serves media streams on `path` through `@fastify/websocket`
- * (registered for you when the app does not have it yet). `authenticate` runs before the upgrade
- * completes, calls log through `request.log`, `app.callstream.streams` lists the live calls, and
- * `app.close()` closes them with 1001.
+ * The callstream Fastify plugin: serves media streams on `path` through `@fastify/websocket`.
+ * `authenticate` runs before the upgrade completes, calls log through `request.log`,
+ * `app.callstream.streams` lists the live calls, and `app.close()` closes them with 1001.
+ *
+ * `@fastify/websocket` is registered for you (with `maxPayload` and no compression) when the app
+ * does not have it yet. If you use it for routes of your own, register it before this plugin:
+ * its `options` (`maxPayload` included) then apply to the calls too.
  *
  * @example
  * import Fastify from 'fastify';

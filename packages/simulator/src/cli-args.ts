@@ -93,7 +93,11 @@ function number(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-function oneOf<T>(table: Record<string, T>, value: string | undefined, flag: string): T | undefined {
+function oneOf<T>(
+  table: Record<string, T>,
+  value: string | undefined,
+  flag: string,
+): T | undefined {
   if (value === undefined) return undefined;
   const found = table[value.toLowerCase()];
   if (found === undefined) {
@@ -157,11 +161,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   if (positionals.length !== 1) {
     throw new UsageError(
-      positionals.length === 0 ? 'missing the server URL' : `one URL only, got ${positionals.join(' ')}`,
+      positionals.length === 0
+        ? 'missing the server URL'
+        : `one URL only, got ${positionals.join(' ')}`,
     );
   }
   const url = positionals[0] as string;
-  if (!/^wss?:\/\/./i.test(url)) throw new UsageError(`the URL must start with ws:// or wss://, got "${url}"`);
+  if (!/^wss?:\/\/./i.test(url))
+    throw new UsageError(`the URL must start with ws:// or wss://, got "${url}"`);
   const dialect = oneOf<Dialect>({ plivo: 'plivo', vobiz: 'vobiz' }, values.dialect, '--dialect');
   const options: SimulateCallOptions = {
     url,

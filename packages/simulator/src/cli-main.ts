@@ -89,7 +89,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return fail(`could not write the recording: ${message(err)}`);
     }
   }
-  io.stdout.write(json ? jsonReport(options.url, result, record) : summary(options.url, result, record));
+  io.stdout.write(
+    json ? jsonReport(options.url, result, record) : summary(options.url, result, record),
+  );
   if (result.violations.length > 0) {
     io.stderr.write(
       `callstream-sim: the server broke the protocol ${result.violations.length} time(s)` +

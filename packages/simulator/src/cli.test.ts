@@ -37,22 +37,37 @@ describe('callstream-sim arguments', () => {
   it('maps every flag onto simulateCall options', () => {
     const command = parseCliArgs([
       'wss://bot.example.com/stream?x=1',
-      '--wav', 'a.wav',
-      '--format', 'l16-16k',
-      '--tracks', 'both',
-      '--speed', '2.5',
-      '--dtmf', '1@1500,#@3000',
-      '--dtmf', 'a@4000',
-      '--hangup-after', '9000',
-      '--wait-for-playout', '2000',
-      '--dialect', 'vobiz',
-      '--extra-headers', 'tenant=acme',
-      '--header', 'X-Plivo-Signature-V3: abc',
-      '--header', 'X-Other:1:2',
+      '--wav',
+      'a.wav',
+      '--format',
+      'l16-16k',
+      '--tracks',
+      'both',
+      '--speed',
+      '2.5',
+      '--dtmf',
+      '1@1500,#@3000',
+      '--dtmf',
+      'a@4000',
+      '--hangup-after',
+      '9000',
+      '--wait-for-playout',
+      '2000',
+      '--dialect',
+      'vobiz',
+      '--extra-headers',
+      'tenant=acme',
+      '--header',
+      'X-Plivo-Signature-V3: abc',
+      '--header',
+      'X-Other:1:2',
       '--no-stop',
-      '--call-id', 'c1',
-      '--stream-id', 's1',
-      '--record', 'heard.wav',
+      '--call-id',
+      'c1',
+      '--stream-id',
+      's1',
+      '--record',
+      'heard.wav',
       '--json',
     ]);
     expect(command).toEqual({
@@ -99,9 +114,23 @@ describe('callstream-sim', () => {
     const { io, stdout } = capture();
     expect(await main(['--help'], io)).toBe(0);
     expect(stdout()).toBe(HELP);
-    for (const flag of ['--wav', '--format', '--tracks', '--speed', '--dtmf', '--record', '--json',
-      '--hangup-after', '--wait-for-playout', '--dialect', '--extra-headers', '--header', '--no-stop',
-      '--quiet', 'Exit status']) {
+    for (const flag of [
+      '--wav',
+      '--format',
+      '--tracks',
+      '--speed',
+      '--dtmf',
+      '--record',
+      '--json',
+      '--hangup-after',
+      '--wait-for-playout',
+      '--dialect',
+      '--extra-headers',
+      '--header',
+      '--no-stop',
+      '--quiet',
+      'Exit status',
+    ]) {
       expect(HELP).toContain(flag);
     }
   });
@@ -136,7 +165,10 @@ describe('callstream-sim', () => {
     dir = await mkdtemp(join(tmpdir(), 'callstream-sim-'));
     const record = join(dir, 'heard.wav');
     const { io, stdout } = capture();
-    const code = await main([server.url, '--wav', fixture, '--speed', '0', '--json', '--record', record], io);
+    const code = await main(
+      [server.url, '--wav', fixture, '--speed', '0', '--json', '--record', record],
+      io,
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout());
     expect(report).toMatchObject({
@@ -157,16 +189,18 @@ describe('callstream-sim', () => {
 
   it('exits 1 and lists the violations when the server breaks the protocol', async () => {
     server = await startTestServer((peer) => {
-      void peer.next((m) => m.event === 'start').then((m) => {
-        const payload = Buffer.alloc(160, 0xff).toString('base64');
-        peer.socket.send(serializePlayAudio(m.start.streamId, 'audio/x-mulaw', 8000, payload));
-        peer.socket.send(
-          serializePlayAudio(m.start.streamId, 'audio/x-mulaw', 8000, payload).replace(
-            '"audio/x-mulaw"',
-            '"audio/x-mulaw;rate=8000"',
-          ),
-        );
-      });
+      void peer
+        .next((m) => m.event === 'start')
+        .then((m) => {
+          const payload = Buffer.alloc(160, 0xff).toString('base64');
+          peer.socket.send(serializePlayAudio(m.start.streamId, 'audio/x-mulaw', 8000, payload));
+          peer.socket.send(
+            serializePlayAudio(m.start.streamId, 'audio/x-mulaw', 8000, payload).replace(
+              '"audio/x-mulaw"',
+              '"audio/x-mulaw;rate=8000"',
+            ),
+          );
+        });
     });
     const { io, stdout, stderr } = capture(true);
     expect(await main([server.url, '--hangup-after', '200', '--speed', '4'], io)).toBe(1);

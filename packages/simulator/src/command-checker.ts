@@ -66,7 +66,10 @@ export class CommandChecker {
     if (parsed.event === 'sendDTMF') {
       return DIGITS.test(parsed.dtmf)
         ? { command: { event: 'sendDTMF', digits: parsed.dtmf }, violations: [] }
-        : reject('invalid-digits', `sendDTMF digits ${JSON.stringify(parsed.dtmf)} are not [0-9A-D*#]`);
+        : reject(
+            'invalid-digits',
+            `sendDTMF digits ${JSON.stringify(parsed.dtmf)} are not [0-9A-D*#]`,
+          );
     }
     if (typeof parsed.streamId !== 'string' || parsed.streamId === '') {
       return reject('missing-stream-id', `${parsed.event} has no streamId`);
@@ -171,7 +174,10 @@ function classify(text: string, err: unknown): { code: ViolationCode; message: s
       };
     }
   }
-  if (message.event !== 'sendDTMF' && (typeof message.streamId !== 'string' || message.streamId === '')) {
+  if (
+    message.event !== 'sendDTMF' &&
+    (typeof message.streamId !== 'string' || message.streamId === '')
+  ) {
     return { code: 'missing-stream-id', message: `${message.event} has no streamId` };
   }
   return { code: 'invalid-command', message: reason };

@@ -24,7 +24,13 @@ export interface SimulateCallOptions {
    * played-out `playAudio` audio). Default `['inbound']`.
    */
   tracks?: readonly Track[];
-  /** 1 = real time, N = N times faster, 0 = as fast as possible. Default 1. */
+  /**
+   * 1 = real time, N = N times faster, 0 = as fast as possible. Default 1. Media, DTMF and the
+   * playhead all run on this clock, so at speed 1 `playAudio` audio plays at real time. A server
+   * that paces its audio to the wall clock (as callstream does) cannot keep a faster playhead fed:
+   * above speed 1 `heard` then has gaps and checkpoints come later in call time. At speed 0 the
+   * call races ahead of the server's replies; use it for inbound-only checks.
+   */
   speed?: number;
   /** DTMF digits the caller presses, at call times in ms. Default none. */
   dtmf?: readonly { atMs: number; digit: string }[];
@@ -52,7 +58,7 @@ export interface SimulateCallOptions {
   callId?: string;
   streamId?: string;
   accountId?: string;
-  /** Give up connecting after this many ms (wall time). Default 10000. */
+  /** Give up connecting after this many ms (wall time); 0 = no limit. Default 10000. */
   connectTimeoutMs?: number;
 }
 

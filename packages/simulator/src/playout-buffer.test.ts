@@ -75,6 +75,8 @@ describe('PlayoutBuffer', () => {
     expect(tick(playout)).toEqual(['second', 'third']);
     expect(tick(playout)).toEqual([]);
     expect(tick(playout)).toEqual(['fourth']);
+    // checkpoints take no time: the audio around them plays back to back
+    expect(Array.from(playout.heard().subarray(0, 10))).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
   });
 
   it('clear drops unplayed audio and voids queued checkpoints, which are never reached', () => {

@@ -63,7 +63,9 @@ describe('the playout model', () => {
     expect(Array.from(decodeL16(sent))).toEqual(Array.from(result.heard));
     // ...and the acknowledgement follows the frame holding the last sample of the greeting.
     const lastChunk = (offset + 800) / 160;
-    const lastFrame = messages.findIndex((m) => m.event === 'media' && m.media.track === 'outbound' && m.media.chunk === lastChunk);
+    const lastFrame = messages.findIndex(
+      (m) => m.event === 'media' && m.media.track === 'outbound' && m.media.chunk === lastChunk,
+    );
     const ack = messages.findIndex((m) => m.event === 'playedStream');
     expect(lastFrame).toBeGreaterThan(0);
     expect(ack).toBe(lastFrame + 1);
@@ -97,7 +99,9 @@ describe('the playout model', () => {
     const { arrivedAt: _, ...exact } = cleared;
     expect(Object.keys(exact)).toEqual(['sequenceNumber', 'event', 'streamId']);
     expect(exact).toMatchObject({ event: 'clearedAudio', streamId: call.streamId });
-    expect(messages.filter((m) => m.event === 'playedStream').map((m) => m.name)).toEqual(['after']);
+    expect(messages.filter((m) => m.event === 'playedStream').map((m) => m.name)).toEqual([
+      'after',
+    ]);
     expect(result.checkpoints.map((c) => c.name)).toEqual(['after']);
     expect(result.cleared).toBe(1);
 
@@ -111,7 +115,10 @@ describe('the playout model', () => {
     expect(played % 160).toBe(0); // a clear lets the slot playing now finish, then stops
     const reply = indexOfSamples(heard, after);
     expect(reply).toBeGreaterThanOrEqual(start + played);
-    const rest = [...heard.subarray(start + played, reply), ...heard.subarray(reply + after.length)];
+    const rest = [
+      ...heard.subarray(start + played, reply),
+      ...heard.subarray(reply + after.length),
+    ];
     expect(rest.every((s) => s === 0)).toBe(true);
     expect(result.checkpoints[0]!.atMs).toBe((reply + after.length) / 8);
   });

@@ -1,13 +1,12 @@
 /**
  * `simulateCall`: one call placed into a WebSocket server the way a Plivo-compatible platform
- * places it. The socket side lives here; the clock is {@link Ticker}, the playout model
- * {@link PlayoutBuffer}, the checks {@link CommandChecker}, the messages {@link Wire}.
+ * places it. This file holds the socket and the lifecycle; the platform's behaviour is
+ * {@link CallModel}, its clock {@link Ticker}.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { createFrameEncoder } from '@callstream/core';
-import { CommandChecker } from './command-checker.js';
+import { CallModel } from './call-model.js';
 import { CallerFrames, loadCallerAudio } from './media-source.js';
 import { resolveOptions } from './options.js';
 import type {
@@ -19,11 +18,9 @@ import type {
   SimulateCallOptions,
   SimulatedCallResult,
 } from './options.js';
-import { PlayoutBuffer } from './playout-buffer.js';
-import { PlayoutFeed } from './playout-feed.js';
 import { Ticker } from './ticker.js';
 import type { Violation } from './violations.js';
-import { FRAME_MS, Wire } from './wire.js';
+import { FRAME_MS } from './wire.js';
 
 /** Events of a {@link SimulatedCall}. Listeners run inside the call's clock: keep them short. */
 export interface SimulatedCallEvents {
@@ -52,33 +49,15 @@ function randomAccountId(dialect: Dialect): string {
 export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
   readonly callId: string;
   readonly streamId: string;
-  /** Resolves when the call has ended; rejects when it could not connect. */
+  /** Resolves with the result when the call has ended; rejects when it could not connect. */
   readonly done: Promise<SimulatedCallResult>;
   readonly #options: ResolvedOptions;
-  readonly #samplesPerFrame: number;
-  readonly #playout: PlayoutBuffer;
-  readonly #feed: PlayoutFeed;
-  readonly #checker: CommandChecker;
-  readonly #checkpoints: AckedCheckpoint[] = [];
-  readonly #violations: Violation[] = [];
-  readonly #dtmfReceived: string[] = [];
+  readonly #model: CallModel;
   #resolve!: (result: SimulatedCallResult) => void;
   #reject!: (err: Error) => void;
   #socket: WebSocket | undefined;
-  #wire: Wire | undefined;
   #ticker: Ticker | undefined;
-  #frames: CallerFrames | undefined;
-  readonly #encode: (pcm: Int16Array) => string;
-  /** The slot played at the last tick: what the outbound track carries next. */
-  #lastSlot: Int16Array;
-  readonly #silence: Int16Array;
-  #endTick: number | undefined;
-  #tick = 0;
-  #nextDtmf = 0;
-  #framesSent = 0;
-  #dtmfSent = 0;
-  #cleared = 0;
-  #ending: { code: number; reason: string; by: CallClose['by'] } | undefined;
+  #ending: CallClose | undefined;
   #settled = false;
 
   constructor(options: SimulateCallOptions) {
@@ -90,14 +69,14 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     });
     this.callId = this.#options.callId;
     this.streamId = this.#options.streamId;
-    const { format, dialect, streamId } = this.#options;
-    this.#samplesPerFrame = (format.sampleRate * FRAME_MS) / 1000;
-    this.#playout = new PlayoutBuffer(this.#samplesPerFrame);
-    this.#feed = new PlayoutFeed(this.#playout, format.sampleRate);
-    this.#checker = new CommandChecker({ streamId, dialect });
-    this.#encode = createFrameEncoder(format);
-    this.#lastSlot = new Int16Array(this.#samplesPerFrame);
-    this.#silence = new Int16Array(this.#samplesPerFrame);
+    this.#model = new CallModel(this.#options, {
+      send: (text) => {
+        if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(text);
+      },
+      checkpoint: (acked) => this.#emit('checkpoint', acked),
+      violation: (violation) => this.#emit('violation', violation),
+      end: (code, reason, by) => this.#end(code, reason, by),
+    });
     this.done = new Promise<SimulatedCallResult>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -109,8 +88,8 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
 
   /** Hangs up now (sends `stop` when enabled, then closes); resolves like {@link done}. */
   hangup(): Promise<SimulatedCallResult> {
-    if (this.#socket?.readyState === WebSocket.CONNECTING || this.#socket === undefined) {
-      this.#ending = { code: 1006, reason: 'hung up before the call connected', by: 'simulator' };
+    if (this.#socket === undefined || this.#socket.readyState === WebSocket.CONNECTING) {
+      this.#ending ??= { code: 1006, reason: 'hung up before the call connected', by: 'simulator' };
       this.#socket?.terminate();
       if (this.#socket === undefined) this.#finish(this.#ending);
     } else {
@@ -121,38 +100,41 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
 
   /** A snapshot of the call so far. */
   progress(): CallProgress {
-    const rate = this.#options.format.sampleRate;
-    return {
-      elapsedMs: this.#tick * FRAME_MS,
-      framesSent: this.#framesSent,
-      heardMs: (this.#playout.playedSamples * 1000) / rate,
-      queuedMs: (this.#playout.queuedSamples * 1000) / rate,
-      checkpoints: this.#checkpoints.length,
-      cleared: this.#cleared,
-      violations: this.#violations.length,
-    };
+    return this.#model.progress();
   }
 
   async #connect(): Promise<void> {
-    const { audio, hangupAfterMs, url, headers, connectTimeoutMs } = this.#options;
+    const { audio, url, headers, connectTimeoutMs, format } = this.#options;
     if (audio !== undefined) {
-      const pcm = await loadCallerAudio(audio, this.#options.format.sampleRate);
-      this.#frames = new CallerFrames(pcm, this.#samplesPerFrame);
+      const pcm = await loadCallerAudio(audio, format.sampleRate);
+      this.#model.frames = new CallerFrames(pcm, this.#model.samplesPerFrame);
     }
     if (this.#ending) return this.#finish(this.#ending); // hung up while loading
-    this.#endTick =
-      hangupAfterMs !== undefined ? Math.ceil(hangupAfterMs / FRAME_MS) : this.#frames?.frameCount;
     const socket = new WebSocket(url, { headers, handshakeTimeout: connectTimeoutMs });
     this.#socket = socket;
     let opened = false;
     socket.on('error', (err) => {
-      if (!opened && !this.#ending) this.#fail(new Error(`could not connect to ${url}: ${err.message}`));
+      if (!opened && !this.#ending) {
+        this.#fail(new Error(`could not connect to ${url}: ${err.message}`));
+      }
     });
     socket.on('open', () => {
       opened = true;
-      this.#open();
+      this.#model.start(Date.now());
+      this.#emit('open');
+      const ticker = new Ticker(
+        (k) => {
+          this.#model.tick(k);
+          if (!this.#ending) this.#emit('progress', this.#model.progress());
+        },
+        { periodMs: FRAME_MS, speed: this.#options.speed },
+      );
+      this.#ticker = ticker;
+      if (!this.#ending) ticker.start();
     });
-    socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      this.#model.receive(isBinary ? undefined : rawText(data));
+    });
     socket.on('close', (code, reason) => {
       if (!opened && !this.#ending) return; // 'error' has rejected `done` already
       this.#ticker?.stop();
@@ -160,102 +142,17 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
     });
   }
 
-  #open(): void {
-    const o = this.#options;
-    this.#wire = new Wire({ ...o, t0: Date.now() });
-    this.#send(this.#wire.start(o.tracks, o.format));
-    this.#emit('open');
-    this.#ticker = new Ticker((k) => this.#onTick(k), { periodMs: FRAME_MS, speed: o.speed });
-    this.#ticker.start();
-  }
-
-  /** Tick k at call time 20·k: media frame k of each track, due DTMF, acks, the next slot. */
-  #onTick(k: number): void {
-    const wire = this.#wire as Wire;
-    this.#tick = k;
-    const callMs = k * FRAME_MS;
-    if (k >= 1) {
-      for (const track of this.#options.tracks) {
-        const pcm = track === 'outbound' ? this.#lastSlot : (this.#frames?.frame(k) ?? this.#silence);
-        this.#send(wire.media(track, k, this.#encode(pcm)));
-        this.#framesSent++;
-      }
-    }
-    const { dtmf } = this.#options;
-    while (this.#nextDtmf < dtmf.length && (dtmf[this.#nextDtmf]?.atMs ?? 0) <= callMs) {
-      const press = dtmf[this.#nextDtmf++]!;
-      this.#send(wire.dtmf(press.digit, press.atMs));
-      this.#dtmfSent++;
-    }
-    for (const name of this.#playout.reached()) {
-      this.#send(wire.playedStream(name));
-      const acked = { name, atMs: callMs };
-      this.#checkpoints.push(acked);
-      this.#emit('checkpoint', acked);
-    }
-    if (this.#endTick !== undefined && k >= this.#endTick) {
-      const waitTicks = Math.ceil(this.#options.waitForPlayoutMs / FRAME_MS);
-      if (this.#playout.idle || k >= this.#endTick + waitTicks) {
-        this.#end(1000, 'hangup', 'simulator');
-        return;
-      }
-    }
-    this.#lastSlot = this.#playout.playSlot();
-    this.#emit('progress', this.progress());
-  }
-
-  #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
-    const atMs = this.#tick * FRAME_MS;
-    if (isBinary) {
-      this.#violation({ code: 'binary-frame', message: 'binary frame (the protocol is JSON text)', atMs });
-      return;
-    }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
-    const { command, violations } = this.#checker.check(text);
-    for (const v of violations) this.#violation({ ...v, atMs, command: text.slice(0, 200) });
-    // Once hanging up, the call's clock has stopped: nothing more plays or is acknowledged.
-    if (command === undefined || this.#ending) return;
-    switch (command.event) {
-      case 'playAudio':
-        this.#feed.play(command.pcm, command.sampleRate);
-        break;
-      case 'checkpoint':
-        this.#feed.checkpoint(command.name);
-        break;
-      case 'clearAudio':
-        this.#feed.clear();
-        this.#playout.clear();
-        this.#cleared++;
-        if (this.#wire) this.#send(this.#wire.clearedAudio());
-        break;
-      case 'sendDTMF':
-        this.#dtmfReceived.push(command.digits);
-        break;
-      case 'stop':
-        this.#end(1000, 'stop requested by the server', 'server');
-        break;
-    }
-  }
-
-  #violation(violation: Violation): void {
-    this.#violations.push(violation);
-    this.#emit('violation', violation);
-  }
-
   /** Ends the call from our side: optional `stop`, then the close handshake. */
   #end(code: number, reason: string, by: CallClose['by']): void {
     if (this.#ending) return;
     this.#ending = { code, reason, by };
     this.#ticker?.stop();
+    const stop = this.#model.end();
     const socket = this.#socket;
     if (socket?.readyState !== WebSocket.OPEN) return;
-    if (this.#options.sendStop && this.#wire) this.#send(this.#wire.stop('Call hung up'));
+    if (stop !== undefined) socket.send(stop);
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), CLOSE_TIMEOUT_MS).unref();
-  }
-
-  #send(text: string): void {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(text);
   }
 
   #emit<K extends keyof SimulatedCallEvents>(event: K, ...args: SimulatedCallEvents[K]): void {
@@ -280,22 +177,13 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
   #finish(close: CallClose): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#resolve({
-      callId: this.callId,
-      streamId: this.streamId,
-      heard: this.#playout.heard(),
-      sampleRate: this.#options.format.sampleRate,
-      playedMs: (this.#playout.playedSamples * 1000) / this.#options.format.sampleRate,
-      checkpoints: [...this.#checkpoints],
-      cleared: this.#cleared,
-      framesSent: this.#framesSent,
-      dtmfSent: this.#dtmfSent,
-      dtmfReceived: [...this.#dtmfReceived],
-      violations: [...this.#violations],
-      close,
-      durationMs: this.#playout.slots * FRAME_MS,
-    });
+    this.#resolve(this.#model.result(close));
   }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
 }
 
 /**

@@ -16,38 +16,44 @@ const mulaw = (ms: number): string => Buffer.alloc(8 * ms, 0xff).toString('base6
 describe('protocol violations', () => {
   it('are reported with a code each while the call goes on', async () => {
     server = await startTestServer((peer) => {
-      void peer.next((m) => m.event === 'start').then((start) => {
-        const id: string = start.start.streamId;
-        const bad: (string | Buffer)[] = [
-          'not json',
-          '[1,2]',
-          JSON.stringify({ event: 'mark', streamId: id, mark: { name: 'x' } }),
-          JSON.stringify({
-            event: 'playAudio',
-            streamId: id,
-            media: { contentType: 'audio/x-mulaw;rate=8000', sampleRate: 8000, payload: mulaw(20) },
-          }),
-          JSON.stringify({
-            event: 'playAudio',
-            streamId: id,
-            media: { contentType: 'audio/x-mulaw', sampleRate: '8000', payload: mulaw(20) },
-          }),
-          JSON.stringify({ event: 'checkpoint', name: 'no-id' }),
-          JSON.stringify({ event: 'clearAudio', streamId: 'someone-else' }),
-          serializePlayAudio(id, 'audio/x-mulaw', 8000, '//8='.slice(0, 3)),
-          serializePlayAudio(id, 'audio/x-l16', 8000, Buffer.alloc(3).toString('base64')),
-          serializePlayAudio(id, 'audio/x-mulaw', 8000, mulaw(200)),
-          serializePlayAudio(id, 'audio/x-l16', 8000, Buffer.alloc(320).toString('base64')),
-          serializePlayAudio(id, 'audio/x-mulaw', 8000, mulaw(30)),
-          Buffer.from([1, 2, 3]),
-          JSON.stringify({ event: 'sendDTMF', dtmf: '12x' }),
-          JSON.stringify({ event: 'stop', streamId: id }),
-          serializePlayAudio(id, 'audio/x-mulaw', 16000, mulaw(20)),
-          JSON.stringify({ event: 'sendDTMF', dtmf: '12#' }),
-          serializeCheckpoint(id, 'still-works'),
-        ];
-        for (const frame of bad) peer.socket.send(frame);
-      });
+      void peer
+        .next((m) => m.event === 'start')
+        .then((start) => {
+          const id: string = start.start.streamId;
+          const bad: (string | Buffer)[] = [
+            'not json',
+            '[1,2]',
+            JSON.stringify({ event: 'mark', streamId: id, mark: { name: 'x' } }),
+            JSON.stringify({
+              event: 'playAudio',
+              streamId: id,
+              media: {
+                contentType: 'audio/x-mulaw;rate=8000',
+                sampleRate: 8000,
+                payload: mulaw(20),
+              },
+            }),
+            JSON.stringify({
+              event: 'playAudio',
+              streamId: id,
+              media: { contentType: 'audio/x-mulaw', sampleRate: '8000', payload: mulaw(20) },
+            }),
+            JSON.stringify({ event: 'checkpoint', name: 'no-id' }),
+            JSON.stringify({ event: 'clearAudio', streamId: 'someone-else' }),
+            serializePlayAudio(id, 'audio/x-mulaw', 8000, '//8='.slice(0, 3)),
+            serializePlayAudio(id, 'audio/x-l16', 8000, Buffer.alloc(3).toString('base64')),
+            serializePlayAudio(id, 'audio/x-mulaw', 8000, mulaw(200)),
+            serializePlayAudio(id, 'audio/x-l16', 8000, Buffer.alloc(320).toString('base64')),
+            serializePlayAudio(id, 'audio/x-mulaw', 8000, mulaw(30)),
+            Buffer.from([1, 2, 3]),
+            JSON.stringify({ event: 'sendDTMF', dtmf: '12x' }),
+            JSON.stringify({ event: 'stop', streamId: id }),
+            serializePlayAudio(id, 'audio/x-mulaw', 16000, mulaw(20)),
+            JSON.stringify({ event: 'sendDTMF', dtmf: '12#' }),
+            serializeCheckpoint(id, 'still-works'),
+          ];
+          for (const frame of bad) peer.socket.send(frame);
+        });
     });
     const result = await simulateCall({ url: server.url, speed: 4, hangupAfterMs: 600 }).done;
 
@@ -98,7 +104,11 @@ describe('the vobiz stop command', () => {
       dialect: 'vobiz',
       hangupAfterMs: 60_000,
     }).done;
-    expect(result.close).toEqual({ code: 1000, reason: 'stop requested by the server', by: 'server' });
+    expect(result.close).toEqual({
+      code: 1000,
+      reason: 'stop requested by the server',
+      by: 'server',
+    });
     expect(result.violations).toEqual([]);
     expect(result.framesSent).toBeLessThan(20);
   });

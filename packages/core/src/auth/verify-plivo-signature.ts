@@ -82,7 +82,9 @@ function verify(req: IncomingMessage, options: VerifyPlivoSignatureOptions): boo
   const target = requestTarget(req.url);
   if (target === undefined) return false;
   const origins =
-    options.publicUrl === undefined ? hostOrigins(req.headers.host) : publicOrigins(options.publicUrl);
+    options.publicUrl === undefined
+      ? hostOrigins(req.headers.host)
+      : publicOrigins(options.publicUrl);
 
   const provided = signatures
     .split(',')

@@ -3,11 +3,11 @@
  * sub-filter ("phase") per output position between two input samples, computed once per rate
  * pair and cached.
  *
- * Design, in terms of the lower of the two rates (its Nyquist frequency `Fn`): flat (±0.001 dB)
- * up to 0.9·Fn, -6 dB at `Fn` and at least 80 dB down from 1.1·Fn on. So on downsampling
- * nothing folds back below 0.9·Fn (3.6 kHz at 8 kHz) without being 80 dB down, and on upsampling
- * the images are 80 dB down from 1.1·Fn. The kernel is symmetric around the output instant,
- * so it has no group delay: output sample n sits at input time n·from/to exactly.
+ * Design, in terms of the lower of the two rates (its Nyquist frequency `Fn`): flat within
+ * ±0.003 dB up to 0.9·Fn, -6 dB at `Fn`, and 78 dB or more down from 1.1·Fn on (79 dB on
+ * downsampling). So on downsampling nothing folds back below 0.9·Fn (3.6 kHz at 8 kHz) without
+ * being 79 dB down, and on upsampling the images are 78 dB down from 1.1·Fn. The kernel is symmetric around the
+ * output instant, so it has no group delay: output sample n sits at input time n·from/to.
  *
  * Putting the cut-off at `Fn` makes it a Nyquist (half-band-like) filter: its sinc is zero at
  * whole multiples of the lower rate's period. Those taps are dropped, which halves the work of

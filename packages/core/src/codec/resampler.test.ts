@@ -123,6 +123,22 @@ describe('createResampler', () => {
     );
   });
 
+  it('gives the same output for one long call as for 20 ms chunks', () => {
+    const input = tone(1234, 48000, 30_000);
+    for (const [from, to] of [
+      [48000, 8000],
+      [8000, 48000],
+    ] as const) {
+      const chunked = createResampler(from, to);
+      const parts: Int16Array[] = [];
+      for (let at = 0; at < input.length; at += from / 50) {
+        parts.push(chunked.process(input.subarray(at, at + from / 50)));
+      }
+      parts.push(chunked.flush());
+      expect(concat(parts)).toEqual(resample(input, from, to));
+    }
+  });
+
   it.each(PAIRS)('converts %i Hz to %i Hz keeping a 440 Hz tone level', (from, to) => {
     const output = resample(tone(440, from, from / 5), from, to);
     expect(output).toHaveLength(to / 5);

@@ -5,9 +5,8 @@
  * Timing rules, for `N` input samples in total (`from` → `to` Hz):
  * - Output sample n is the input signal at input time n·from/to, exactly: the filter is
  *   symmetric, so there is no group delay to compensate and a tone is not shifted.
- * - `process()` returns every output sample whose filter window is complete, so it holds back a
- *   few milliseconds of input (25 samples of the lower rate: 3.1 ms at 8 kHz) until the next call
- *   or `flush()`.
+ * - `process()` returns every output sample whose filter window is complete, so it holds back
+ *   about 3.2 ms of input (half the filter length) until the next call or `flush()`.
  * - `flush()` treats the signal after the last input as silence and returns the rest, so the
  *   total output length is `floor(N·to/from + 1/2)` (N·to/from rounded half up), whatever the
  *   chunking. It then resets the resampler for a new stream.
@@ -18,6 +17,9 @@
 import { CallstreamError } from '../errors.js';
 import type { PolyphaseFilter } from './polyphase-filter.js';
 import { getPolyphaseFilter } from './polyphase-filter.js';
+
+/** Input samples appended to the history at a time (so one-shot calls stay small in memory). */
+const BLOCK = 4096;
 
 /** The sample rates {@link createResampler} converts between. */
 export const RESAMPLER_RATES: readonly number[] = [8000, 16000, 24000, 48000];
@@ -44,7 +46,7 @@ function checkRate(rate: number, name: string): void {
 class PolyphaseResampler implements Resampler {
   readonly #filter: PolyphaseFilter;
   /** Input history as floats; `#history[0]` is input sample `#start` (negative = leading zeros). */
-  #history = new Float64Array(4096);
+  #history = new Float64Array(2048);
   #start = 0;
   #length = 0;
   /** Input samples received since the last reset. */
@@ -72,13 +74,18 @@ class PolyphaseResampler implements Resampler {
   }
 
   process(pcm: Int16Array): Int16Array {
-    this.#append(pcm, pcm.length);
-    this.#received += pcm.length;
-    // Output n is ready when its last tap, input base(n) + after, has arrived.
-    const { up, down, after } = this.#filter;
-    const lastReady = this.#received - 1 - after;
-    const ready = lastReady < 0 ? 0 : Math.ceil(((lastReady + 1) * up) / down);
-    return this.#render(ready - this.#next);
+    const out = new Int16Array(this.#readyAfter(this.#received + pcm.length) - this.#next);
+    // Long inputs go through the history a block at a time, so it stays small.
+    let written = 0;
+    for (let from = 0; from < pcm.length; from += BLOCK) {
+      const count = Math.min(BLOCK, pcm.length - from);
+      this.#append(pcm, from, count);
+      this.#received += count;
+      const ready = this.#readyAfter(this.#received) - this.#next;
+      this.#render(out, written, ready);
+      written += ready;
+    }
+    return out;
   }
 
   flush(): Int16Array {
@@ -86,14 +93,26 @@ class PolyphaseResampler implements Resampler {
     // floor(N·up/down + 1/2) in integers: the rounded output length. The last of those outputs
     // sits before input N, so its window ends at most `after` samples past the last input.
     const total = Math.floor((2 * this.#received * up + down) / (2 * down));
-    this.#append(undefined, after);
-    const tail = this.#render(total - this.#next);
+    this.#append(undefined, 0, after);
+    const tail = new Int16Array(total - this.#next);
+    this.#render(tail, 0, tail.length);
     this.reset();
     return tail;
   }
 
-  /** Appends `count` samples of `pcm` (or zeros), dropping history no window needs any more. */
-  #append(pcm: Int16Array | undefined, count: number): void {
+  /** How many output samples are complete once `received` inputs have arrived. */
+  #readyAfter(received: number): number {
+    // Output n is ready when its last tap, input base(n) + after, has arrived.
+    const { up, down, after } = this.#filter;
+    const lastReady = received - 1 - after;
+    return lastReady < 0 ? 0 : Math.ceil(((lastReady + 1) * up) / down);
+  }
+
+  /**
+   * Appends `pcm[from … from + count)` (or `count` zeros), first dropping the history that no
+   * window needs any more when the buffer is full.
+   */
+  #append(pcm: Int16Array | undefined, from: number, count: number): void {
     const keepFrom = this.#base - this.#filter.before; // the oldest input the next window reads
     const drop = keepFrom - this.#start;
     if (this.#length + count > this.#history.length) {
@@ -109,15 +128,14 @@ class PolyphaseResampler implements Resampler {
       this.#length = kept;
     }
     const history = this.#history;
-    const at = this.#length;
-    if (pcm === undefined) history.fill(0, at, at + count);
-    else for (let i = 0; i < count; i++) history[at + i] = pcm[i]!;
+    const at = this.#length - from;
+    if (pcm === undefined) history.fill(0, this.#length, this.#length + count);
+    else for (let i = from; i < from + count; i++) history[at + i] = pcm[i]!;
     this.#length += count;
   }
 
-  /** Computes the next `count` output samples from the history. */
-  #render(count: number): Int16Array {
-    const out = new Int16Array(count);
+  /** Computes the next `count` output samples from the history into `out[at …]`. */
+  #render(out: Int16Array, at: number, count: number): void {
     const { up, down, stride, center, combStart, combOffset, combWeights, combCount, weights } =
       this.#filter;
     const history = this.#history;
@@ -127,15 +145,15 @@ class PolyphaseResampler implements Resampler {
     let phase = this.#phase;
     let base = this.#base;
     for (let n = 0; n < count; n++) {
-      const at = base - start; // history index of input `base`
+      const i = base - start; // history index of input `base`
       // Four partial sums shorten the floating-point dependency chain. The order of the terms
       // is fixed per phase, so results do not depend on chunking.
-      let a0 = history[at]! * center[phase]!;
+      let a0 = history[i]! * center[phase]!;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
       for (let c = combStart[phase]!, cEnd = combStart[phase + 1]!; c < cEnd; c++) {
-        const k0 = at + combOffset[c]!;
+        const k0 = i + combOffset[c]!;
         const w0 = combWeights[c]!;
         const taps = combCount[c]!;
         for (let j = 0; j < taps; j += 4) {
@@ -150,7 +168,7 @@ class PolyphaseResampler implements Resampler {
       let v = Math.round(a0 + a1 + (a2 + a3));
       if (v > 32767) v = 32767;
       else if (v < -32768) v = -32768;
-      out[n] = v;
+      out[at + n] = v;
       phase += down;
       while (phase >= up) {
         phase -= up;
@@ -160,7 +178,6 @@ class PolyphaseResampler implements Resampler {
     this.#phase = phase;
     this.#base = base;
     this.#next += count;
-    return out;
   }
 }
 

@@ -40,8 +40,7 @@ export interface MediaMessage {
 }
 
 export type DtmfDigit =
-  | '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9'
-  | '*' | '#' | 'A' | 'B' | 'C' | 'D';
+  '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
 
 export interface DtmfMessage {
   event: 'dtmf';
@@ -116,8 +115,4 @@ export interface StopCommand {
 }
 
 export type OutboundCommand =
-  | PlayAudioCommand
-  | CheckpointCommand
-  | ClearAudioCommand
-  | SendDtmfCommand
-  | StopCommand;
+  PlayAudioCommand | CheckpointCommand | ClearAudioCommand | SendDtmfCommand | StopCommand;

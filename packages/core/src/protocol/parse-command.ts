@@ -27,7 +27,10 @@ import type { OutboundCommand, PlayAudioCommand } from './messages.js';
  */
 export function parseCommand(text: string): OutboundCommand {
   if (typeof text !== 'string') {
-    throw new CallstreamError('ERR_INVALID_MESSAGE', `Expected a text frame, got ${describe(text)}`);
+    throw new CallstreamError(
+      'ERR_INVALID_MESSAGE',
+      `Expected a text frame, got ${describe(text)}`,
+    );
   }
   let value: unknown;
   try {
@@ -36,7 +39,10 @@ export function parseCommand(text: string): OutboundCommand {
     throw new CallstreamError('ERR_INVALID_JSON', 'Command is not valid JSON', { cause: err });
   }
   if (!isRecord(value)) {
-    throw new CallstreamError('ERR_INVALID_MESSAGE', `Command is ${describe(value)}, not an object`);
+    throw new CallstreamError(
+      'ERR_INVALID_MESSAGE',
+      `Command is ${describe(value)}, not an object`,
+    );
   }
   const event = value.event;
   if (typeof event !== 'string') {
@@ -101,7 +107,9 @@ function parsePlayAudio(value: Record<string, unknown>): PlayAudioCommand {
 function requireStreamId(value: Record<string, unknown>, event: string): string {
   const streamId = value.streamId;
   if (typeof streamId !== 'string' || streamId === '') {
-    throw invalid(`${event} streamId is ${describe(streamId)}, not a non-empty string (Vobiz requires it)`);
+    throw invalid(
+      `${event} streamId is ${describe(streamId)}, not a non-empty string (Vobiz requires it)`,
+    );
   }
   return streamId;
 }

@@ -136,7 +136,10 @@ export function serializePlayedStream(fields: {
  * serializeClearedAudio({ sequenceNumber: 0, streamId });
  * // {"sequenceNumber":0,"event":"clearedAudio","streamId":"…"}
  */
-export function serializeClearedAudio(fields: { sequenceNumber?: number; streamId: string }): string {
+export function serializeClearedAudio(fields: {
+  sequenceNumber?: number;
+  streamId: string;
+}): string {
   return JSON.stringify({
     sequenceNumber: fields.sequenceNumber,
     event: 'clearedAudio',

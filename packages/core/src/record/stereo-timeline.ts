@@ -79,7 +79,9 @@ export class StereoTimeline {
     const kept: BotChunk[] = [];
     for (const c of this.#bot) {
       if (c.pos >= from) continue;
-      kept.push(c.pos + c.pcm.length > from ? { pos: c.pos, pcm: c.pcm.subarray(0, from - c.pos) } : c);
+      kept.push(
+        c.pos + c.pcm.length > from ? { pos: c.pos, pcm: c.pcm.subarray(0, from - c.pos) } : c,
+      );
     }
     this.#bot = kept;
   }

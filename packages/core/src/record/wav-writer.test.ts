@@ -85,7 +85,8 @@ describe('createWavWriter', () => {
   it('keeps many queued writes in order', async () => {
     const path = join(dir, 'd.wav');
     const wav = createWavWriter(path, { sampleRate: 8000 });
-    for (let i = 0; i < 200; i++) void wav.write(Int16Array.from({ length: 160 }, (_, k) => i * 160 + k - 16000));
+    for (let i = 0; i < 200; i++)
+      void wav.write(Int16Array.from({ length: 160 }, (_, k) => i * 160 + k - 16000));
     await wav.close();
     const { samples } = parseWav(await readFile(path));
     expect(samples).toEqual(Int16Array.from({ length: 32000 }, (_, k) => k - 16000));
@@ -96,7 +97,12 @@ describe('createWavWriter', () => {
     await createWavWriter(path, { sampleRate: 24000, channels: 2 }).close();
     const bytes = await readFile(path);
     expect(bytes.length).toBe(44);
-    expect(header(bytes)).toMatchObject({ riffSize: 36, dataSize: 0, channels: 2, sampleRate: 24000 });
+    expect(header(bytes)).toMatchObject({
+      riffSize: 36,
+      dataSize: 0,
+      channels: 2,
+      sampleRate: 24000,
+    });
   });
 
   it('rejects a partial frame, a write after close and invalid options', async () => {
@@ -106,7 +112,9 @@ describe('createWavWriter', () => {
     await wav.close(); // idempotent
     expect(() => wav.write(new Int16Array(2))).toThrow(/closed/);
     expect(() => createWavWriter(join(dir, 'g.wav'), { sampleRate: 0 })).toThrow(RangeError);
-    expect(() => createWavWriter(join(dir, 'g.wav'), { sampleRate: 8000, channels: 0 })).toThrow(RangeError);
+    expect(() => createWavWriter(join(dir, 'g.wav'), { sampleRate: 8000, channels: 0 })).toThrow(
+      RangeError,
+    );
   });
 
   it('reports a file that cannot be opened through ready, write and close', async () => {

@@ -111,7 +111,9 @@ export function createWavWriter(path: string, options: WavWriterOptions): WavWri
         );
       }
       if (dataBytes + samples.length * 2 > MAX_DATA_BYTES) {
-        throw new RangeError(`WAV data for ${path} would exceed the 4 GiB a WAV header can describe`);
+        throw new RangeError(
+          `WAV data for ${path} would exceed the 4 GiB a WAV header can describe`,
+        );
       }
       if (samples.length === 0) return enqueue(async () => {});
       const bytes = toLittleEndianBytes(samples);
@@ -123,9 +125,9 @@ export function createWavWriter(path: string, options: WavWriterOptions): WavWri
     close(): Promise<void> {
       closing ??= (async () => {
         // After a failed write the header keeps its placeholder sizes: the file is reported broken.
-        await enqueue((fh) => fh.write(wavHeader(dataBytes, sampleRate, channels), 0, WAV_HEADER_BYTES, 0)).catch(
-          () => {},
-        );
+        await enqueue((fh) =>
+          fh.write(wavHeader(dataBytes, sampleRate, channels), 0, WAV_HEADER_BYTES, 0),
+        ).catch(() => {});
         await handle?.close().catch((err: Error) => {
           failure ??= err;
         });

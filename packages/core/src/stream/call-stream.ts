@@ -3,7 +3,14 @@ import { createFrameDecoder } from '../codec/frame-codec.js';
 import { CallstreamError, isCallstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseExtraHeaders } from '../protocol/extra-headers.js';
-import type { DtmfDigit, InboundMessage, MediaFormat, MediaMessage, StartMessage, Track } from '../protocol/messages.js';
+import type {
+  DtmfDigit,
+  InboundMessage,
+  MediaFormat,
+  MediaMessage,
+  StartMessage,
+  Track,
+} from '../protocol/messages.js';
 import { parseMessage } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
@@ -67,7 +74,10 @@ let markCounter = 0;
  *   }
  * });
  */
-export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncIterable<AudioFrame> {
+export class CallStream
+  extends EventEmitter<CallStreamEvents>
+  implements AsyncIterable<AudioFrame>
+{
   readonly stats: StreamStats = createStats();
   readonly started: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -150,14 +160,27 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
 
   /** Iterates decoded frames until the stream ends. Several iterators may run at once; each sees every frame of its track. */
   frames(options: FramesOptions = {}): AsyncIterableIterator<AudioFrame> {
-    if (options.track !== undefined && options.track !== 'inbound' && options.track !== 'outbound') {
-      throw new TypeError(`Invalid option "track": 'inbound' or 'outbound' (got ${String(options.track)})`);
+    if (
+      options.track !== undefined &&
+      options.track !== 'inbound' &&
+      options.track !== 'outbound'
+    ) {
+      throw new TypeError(
+        `Invalid option "track": 'inbound' or 'outbound' (got ${String(options.track)})`,
+      );
     }
     if (options.sampleRate !== undefined && !SAMPLE_RATES.includes(options.sampleRate)) {
-      throw new TypeError(`Invalid option "sampleRate": one of ${SAMPLE_RATES.join(', ')} (got ${String(options.sampleRate)})`);
+      throw new TypeError(
+        `Invalid option "sampleRate": one of ${SAMPLE_RATES.join(', ')} (got ${String(options.sampleRate)})`,
+      );
     }
     const capacity = Math.ceil(this.#options.bufferMs / 20) * (options.track === undefined ? 2 : 1);
-    const sub = new FrameSubscriber(options, capacity, () => this.stats.dropped++, (s) => this.#subscribers.delete(s));
+    const sub = new FrameSubscriber(
+      options,
+      capacity,
+      () => this.stats.dropped++,
+      (s) => this.#subscribers.delete(s),
+    );
     const early = this.#early;
     this.#early = undefined;
     if (early !== undefined) for (const frame of early) sub.push(frame);
@@ -188,7 +211,10 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
   /** Sends DTMF digits (`[0-9A-D*#]`) into the call. */
   sendDtmf(digits: string): void {
     if (typeof digits !== 'string' || !DIGITS.test(digits)) {
-      throw new CallstreamError('ERR_INVALID_DIGITS', `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`);
+      throw new CallstreamError(
+        'ERR_INVALID_DIGITS',
+        `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`,
+      );
     }
     if (!this.#transport.open) throw new CallstreamError('ERR_STREAM_CLOSED');
     this.#transport.send(serializeSendDtmf(digits));
@@ -213,10 +239,16 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
     if (msg.event === 'media') this.#onMedia(msg);
     else if (msg.event === 'start') this.#onStart(msg);
     else if (this.#start === undefined && msg.event !== 'unknown') {
-      this.#malformed(new CallstreamError('ERR_NOT_STARTED', `"${msg.event}" received before start`));
+      this.#malformed(
+        new CallstreamError('ERR_NOT_STARTED', `"${msg.event}" received before start`),
+      );
     } else if (msg.event === 'dtmf') {
       this.stats.dtmf++;
-      this.#emit('dtmf', { digit: msg.digit, track: msg.track, timestamp: msg.timestamp ?? Date.now() });
+      this.#emit('dtmf', {
+        digit: msg.digit,
+        track: msg.track,
+        timestamp: msg.timestamp ?? Date.now(),
+      });
     } else if (msg.event === 'playedStream') {
       if (this.#playback.acknowledge(msg.name)) this.#emit('playedStream', { name: msg.name });
     } else if (msg.event === 'clearedAudio') {
@@ -252,7 +284,10 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
     this.#playback.close();
     for (const sub of [...this.#subscribers]) sub.end(this.#failure);
     this.#subscribers.clear(); // #early stays: a consumer that attaches late still gets that audio
-    if (this.#start === undefined) this.#rejectStarted(this.#failure ?? new CallstreamError('ERR_STREAM_CLOSED', 'The socket closed before start'));
+    if (this.#start === undefined)
+      this.#rejectStarted(
+        this.#failure ?? new CallstreamError('ERR_STREAM_CLOSED', 'The socket closed before start'),
+      );
     this.#log.debug({ code, reason }, 'stream closed');
     this.#emit('close', { code, reason });
     this.#resolveClosed({ code, reason });
@@ -266,9 +301,15 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
     let decode: (payload: string) => Int16Array;
     try {
       decode = createFrameDecoder(msg.mediaFormat);
-      this.#playback.configure(msg.streamId, msg.mediaFormat.sampleRate, this.#options.outputFormat ?? msg.mediaFormat);
+      this.#playback.configure(
+        msg.streamId,
+        msg.mediaFormat.sampleRate,
+        this.#options.outputFormat ?? msg.mediaFormat,
+      );
     } catch (err) {
-      const failure = isCallstreamError(err) ? err : new CallstreamError('ERR_UNSUPPORTED_FORMAT', undefined, { cause: err });
+      const failure = isCallstreamError(err)
+        ? err
+        : new CallstreamError('ERR_UNSUPPORTED_FORMAT', undefined, { cause: err });
       this[kFail](failure);
       return;
     }
@@ -300,9 +341,22 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
     const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
     this.stats.frames[track]++;
     this.stats.bytes[track] += samples.length * this.#bytesPerSample;
-    const { chunk, timestamp, fill } = this.#timeline.place(track, msg.chunk, msg.timestamp, samples, rate);
+    const { chunk, timestamp, fill } = this.#timeline.place(
+      track,
+      msg.chunk,
+      msg.timestamp,
+      samples,
+      rate,
+    );
     for (const frame of fill) this.#deliver(frame);
-    this.#deliver({ track, samples, sampleRate: rate, timestamp, chunk, sequenceNumber: msg.sequenceNumber ?? -1 });
+    this.#deliver({
+      track,
+      samples,
+      sampleRate: rate,
+      timestamp,
+      chunk,
+      sequenceNumber: msg.sequenceNumber ?? -1,
+    });
   }
 
   #deliver(frame: AudioFrame): void {
@@ -329,7 +383,9 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
 
   #malformed(err: unknown): void {
     this.stats.malformed++;
-    const error = isCallstreamError(err) ? err : new CallstreamError('ERR_INVALID_MESSAGE', undefined, { cause: err });
+    const error = isCallstreamError(err)
+      ? err
+      : new CallstreamError('ERR_INVALID_MESSAGE', undefined, { cause: err });
     this.#log.debug({ code: error.code }, 'malformed frame');
     this.#emit('frameError', error);
   }
@@ -347,7 +403,11 @@ export class CallStream extends EventEmitter<CallStreamEvents> implements AsyncI
   #userError(err: unknown): void {
     const error = isCallstreamError(err)
       ? err
-      : new CallstreamError('ERR_HANDLER', `A stream handler threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      : new CallstreamError(
+          'ERR_HANDLER',
+          `A stream handler threw: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
     this.#log.error({ err: error, code: error.code }, error.message);
     if (this.listenerCount('error') === 0) return;
     try {

@@ -51,9 +51,24 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 /** Spreads the defaults under `options` and throws a `TypeError` naming any invalid option. */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
   const o = { ...STREAM_DEFAULTS, ...stripUndefined(options) };
-  check(isInt(o.startTimeoutMs) && o.startTimeoutMs > 0, 'startTimeoutMs', 'a positive integer', o.startTimeoutMs);
-  check(isInt(o.heartbeatMs) && o.heartbeatMs >= 0, 'heartbeatMs', 'an integer >= 0', o.heartbeatMs);
-  check(isInt(o.maxPayload) && o.maxPayload >= 4096, 'maxPayload', 'an integer >= 4096', o.maxPayload);
+  check(
+    isInt(o.startTimeoutMs) && o.startTimeoutMs > 0,
+    'startTimeoutMs',
+    'a positive integer',
+    o.startTimeoutMs,
+  );
+  check(
+    isInt(o.heartbeatMs) && o.heartbeatMs >= 0,
+    'heartbeatMs',
+    'an integer >= 0',
+    o.heartbeatMs,
+  );
+  check(
+    isInt(o.maxPayload) && o.maxPayload >= 4096,
+    'maxPayload',
+    'an integer >= 4096',
+    o.maxPayload,
+  );
   check(isInt(o.bufferMs) && o.bufferMs >= 20, 'bufferMs', 'an integer >= 20', o.bufferMs);
   check(typeof o.fillGaps === 'boolean', 'fillGaps', 'a boolean', o.fillGaps);
   check(
@@ -63,7 +78,12 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
     o.chunkMs,
   );
   check(isInt(o.leadMs) && o.leadMs >= o.chunkMs, 'leadMs', 'an integer >= chunkMs', o.leadMs);
-  check(isInt(o.clearTimeoutMs) && o.clearTimeoutMs > 0, 'clearTimeoutMs', 'a positive integer', o.clearTimeoutMs);
+  check(
+    isInt(o.clearTimeoutMs) && o.clearTimeoutMs > 0,
+    'clearTimeoutMs',
+    'a positive integer',
+    o.clearTimeoutMs,
+  );
   check(
     typeof o.logger === 'object' && o.logger !== null && typeof o.logger.child === 'function',
     'logger',
@@ -75,13 +95,19 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
     const ok =
       (f.encoding === 'audio/x-mulaw' && f.sampleRate === 8000) ||
       (f.encoding === 'audio/x-l16' && [8000, 16000, 24000].includes(f.sampleRate));
-    check(ok, 'outputFormat', 'audio/x-mulaw at 8000 Hz or audio/x-l16 at 8000/16000/24000 Hz', JSON.stringify(f));
+    check(
+      ok,
+      'outputFormat',
+      'audio/x-mulaw at 8000 Hz or audio/x-l16 at 8000/16000/24000 Hz',
+      JSON.stringify(f),
+    );
   }
   return o;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(o))
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }

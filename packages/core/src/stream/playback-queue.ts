@@ -116,11 +116,24 @@ export class PlaybackQueue {
       );
     }
     const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
-    if (!isBuffer && typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function') {
-      throw new CallstreamError('ERR_INVALID_AUDIO', 'playAudio takes an Int16Array, a Uint8Array or an async iterable of them');
+    if (
+      !isBuffer &&
+      typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function'
+    ) {
+      throw new CallstreamError(
+        'ERR_INVALID_AUDIO',
+        'playAudio takes an Int16Array, a Uint8Array or an async iterable of them',
+      );
     }
-    if (audio instanceof Uint8Array && options.encoding !== 'audio/x-mulaw' && audio.length % 2 !== 0) {
-      throw new CallstreamError('ERR_ODD_LENGTH', '16-bit PCM given to playAudio must have an even number of bytes');
+    if (
+      audio instanceof Uint8Array &&
+      options.encoding !== 'audio/x-mulaw' &&
+      audio.length % 2 !== 0
+    ) {
+      throw new CallstreamError(
+        'ERR_ODD_LENGTH',
+        '16-bit PCM given to playAudio must have an even number of bytes',
+      );
     }
     let resolve!: (r: PlaybackResult) => void;
     const result = new Promise<PlaybackResult>((r) => (resolve = r));
@@ -209,7 +222,8 @@ export class PlaybackQueue {
     this.#closed = true;
     const now = performance.now();
     for (const item of this.#items.splice(0)) this.#end(item, 'closed', now);
-    for (const list of this.#pending.values()) for (const item of list) this.#end(item, 'closed', now);
+    for (const list of this.#pending.values())
+      for (const item of list) this.#end(item, 'closed', now);
     this.#pending.clear();
     this.cleared();
     stopPacing(this.#pump);
@@ -270,7 +284,9 @@ export class PlaybackQueue {
     const format = this.#format as MediaFormat;
     const ms = (pcm.length * 1000) / format.sampleRate;
     const encode = this.#encode as (pcm: Int16Array) => string;
-    this.#sink.send(serializePlayAudio(this.#streamId, format.encoding, format.sampleRate, encode(pcm)));
+    this.#sink.send(
+      serializePlayAudio(this.#streamId, format.encoding, format.sampleRate, encode(pcm)),
+    );
     const playAt = Math.max(this.#playEnd, now);
     job.startAt ??= playAt;
     for (const tap of this.#o.taps) tap.audio(pcm, format.sampleRate, playAt);
@@ -314,7 +330,8 @@ export class PlaybackQueue {
     const converter = job.converter;
     if (job.reading || job.sourceDone || iterator === undefined || converter === undefined) return;
     job.reading = true;
-    const limit = ((this.#o.leadMs + READ_AHEAD_MS) * (this.#format as MediaFormat).sampleRate) / 1000;
+    const limit =
+      ((this.#o.leadMs + READ_AHEAD_MS) * (this.#format as MediaFormat).sampleRate) / 1000;
     void (async () => {
       try {
         while (!job.settled && job.pcm.length < limit) {
@@ -394,7 +411,8 @@ export class PlaybackQueue {
   #end(item: Item, status: 'interrupted' | 'closed', now: number): void {
     if (item.kind === 'checkpoint') this.#mark(item, false);
     else {
-      const heard = item.startAt === undefined ? 0 : Math.min(Math.max(now - item.startAt, 0), item.sentMs);
+      const heard =
+        item.startAt === undefined ? 0 : Math.min(Math.max(now - item.startAt, 0), item.sentMs);
       this.#settle(item, status, heard);
     }
   }

@@ -44,7 +44,10 @@ export class PcmConverter {
   constructor(options: PlayAudioOptions, streamRate: number, outputRate: number) {
     const encoding = options.encoding ?? 'pcm';
     if (encoding !== 'pcm' && encoding !== 'audio/x-l16' && encoding !== 'audio/x-mulaw') {
-      throw new CallstreamError('ERR_INVALID_AUDIO', `Unknown playAudio encoding "${String(encoding)}"`);
+      throw new CallstreamError(
+        'ERR_INVALID_AUDIO',
+        `Unknown playAudio encoding "${String(encoding)}"`,
+      );
     }
     this.#encoding = encoding === 'audio/x-mulaw' ? encoding : 'pcm';
     const inRate = options.sampleRate ?? (this.#encoding === 'audio/x-mulaw' ? 8000 : streamRate);
@@ -55,7 +58,11 @@ export class PcmConverter {
     let pcm: Int16Array;
     if (chunk instanceof Int16Array) pcm = chunk;
     else if (chunk instanceof Uint8Array) pcm = this.#bytes(chunk);
-    else throw new CallstreamError('ERR_INVALID_AUDIO', 'playAudio takes Int16Array or Uint8Array chunks');
+    else
+      throw new CallstreamError(
+        'ERR_INVALID_AUDIO',
+        'playAudio takes Int16Array or Uint8Array chunks',
+      );
     return this.#resampler === undefined ? pcm : this.#resampler.process(pcm);
   }
 

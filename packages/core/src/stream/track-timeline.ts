@@ -42,7 +42,8 @@ export class TrackTimeline {
       else if (c > last.chunk + 1) {
         const missing = c - last.chunk - 1;
         this.#stats.gaps[track] += missing;
-        if (this.#fillGaps) fill = this.#silence(track, c, t, missing, samples.length, sampleRate, frameMs);
+        if (this.#fillGaps)
+          fill = this.#silence(track, c, t, missing, samples.length, sampleRate, frameMs);
       }
     }
     if (last === undefined || c > last.chunk) this.#last[track] = { chunk: c, timestamp: t };

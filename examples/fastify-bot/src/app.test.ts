@@ -1,0 +1,95 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FakePlatform } from '../../../test/helpers/fake-platform.js';
+import { upgradeStatus } from '../../../test/helpers/adapter-clients.js';
+import { streamXml } from './answer-xml.js';
+import { createApp, start } from './app.js';
+
+const XML_HEAD =
+  '<Response><Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-l16;rate=16000">';
+
+/** The samples of every playAudio command (L16, little-endian) from index `from` on. */
+function playedSamples(platform: FakePlatform, from = 0): number[] {
+  const out: number[] = [];
+  for (const m of platform.received.slice(from)) {
+    if (m.event !== 'playAudio') continue;
+    const bytes = Buffer.from((m.media as { payload: string }).payload, 'base64');
+    for (let i = 0; i < bytes.length; i += 2) out.push(bytes.readInt16LE(i));
+  }
+  return out;
+}
+
+/** Sine mix written out independently of the bot: peak 8000 shared by the tones, 16 kHz. */
+function expectedTone(frequencies: number[], samples: number): number[] {
+  const level = 8000 / frequencies.length;
+  const at = (i: number): number =>
+    frequencies.reduce((sum, f) => sum + Math.sin((2 * Math.PI * f * i) / 16000), 0);
+  return Array.from({ length: samples }, (_, i) => Math.round(level * at(i)) + 0); // + 0: no -0
+}
+
+async function startBot(options: Parameters<typeof start>[0] = {}) {
+  const { app, url } = await start(options);
+  onTestFinished(() => app.close());
+  return { app, ws: url.replace(/^http/, 'ws') };
+}
+
+describe('fastify-bot', () => {
+  it('answers POST and GET /answer with the exact Stream XML for the public URL', async () => {
+    const app = await createApp({ publicUrl: 'wss://bot.example.com' });
+    onTestFinished(() => app.close());
+    const post = await app.inject({ method: 'POST', url: '/answer' });
+    const get = await app.inject({ method: 'GET', url: '/answer' });
+    const xml = `${XML_HEAD}wss://bot.example.com/stream</Stream></Response>`;
+    expect([post.statusCode, post.headers['content-type'], post.body]).toEqual([
+      200,
+      'application/xml',
+      xml,
+    ]);
+    expect(get.body).toBe(xml);
+  });
+
+  it('builds the stream URL from the Host header without a public URL', async () => {
+    const app = await createApp({ path: '/media' });
+    onTestFinished(() => app.close());
+    const res = await app.inject({
+      method: 'POST',
+      url: '/answer',
+      headers: { host: 'bot.local:8080' },
+    });
+    expect(res.body).toBe(`${XML_HEAD}ws://bot.local:8080/media</Stream></Response>`);
+  });
+
+  it('escapes the URL in the XML', () => {
+    expect(streamXml(`wss://h/s?a=1&b=<2>"'`)).toBe(
+      `${XML_HEAD}wss://h/s?a=1&amp;b=&lt;2&gt;&quot;&apos;</Stream></Response>`,
+    );
+  });
+
+  it('greets with a 200 ms 440 Hz beep, then plays back the DTMF tone of each key pressed', async () => {
+    const { ws } = await startBot();
+    const platform = await FakePlatform.connect(`${ws}/stream`);
+    onTestFinished(() => void platform.close());
+    platform.start({ encoding: 'audio/x-l16', sampleRate: 16000 });
+    const greeting = await platform.waitFor((m) => m.event === 'checkpoint');
+    platform.played(greeting.name as string);
+    const afterGreeting = platform.received.length;
+    expect(playedSamples(platform)).toEqual(expectedTone([440], 3200));
+    platform.dtmf('1');
+    await platform.waitFor((m) => m.event === 'checkpoint', afterGreeting);
+    expect(playedSamples(platform, afterGreeting)).toEqual(expectedTone([697, 1209], 1600));
+  });
+
+  it('with an auth token, accepts only upgrades signed for the public URL', async () => {
+    const { ws } = await startBot({ authToken: 'token-1', publicUrl: 'wss://bot.example.com' });
+    const nonce = '98765';
+    const sign = (url: string): Record<string, string> => ({
+      'X-Plivo-Signature-V3': createHmac('sha256', 'token-1')
+        .update(`${url}.${nonce}`)
+        .digest('base64'),
+      'X-Plivo-Signature-V3-Nonce': nonce,
+    });
+    expect(await upgradeStatus(`${ws}/stream`, sign('wss://bot.example.com/stream'))).toBe(101);
+    expect(await upgradeStatus(`${ws}/stream`, sign('wss://evil.example.com/stream'))).toBe(401);
+    expect(await upgradeStatus(`${ws}/stream`)).toBe(401);
+  });
+});

@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CallstreamError } from '../errors.js';
+import { MEDIA_PREFIX, parseMediaFast } from './fast-media.js';
+import { parseMessage, parseMessageGeneral } from './parse.js';
+
+type Outcome = { message: unknown } | { code: string };
+
+function outcome(parse: (text: string) => unknown, text: string): Outcome {
+  try {
+    return { message: parse(text) };
+  } catch (err) {
+    if (err instanceof CallstreamError) return { code: err.code };
+    throw err;
+  }
+}
+
+/**
+ * The fast path either declines or gives exactly the general result, and parseMessage agrees
+ * with the general path. Returns whether the fast path decided.
+ */
+function agrees(text: string): boolean {
+  const general = outcome(parseMessageGeneral, text);
+  expect(outcome(parseMessage, text)).toStrictEqual(general);
+  const fast = parseMediaFast(text);
+  if (fast === undefined) return false;
+  expect({ message: fast }).toStrictEqual(general);
+  return true;
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+// Pieces of JSON text: "clean" ones are what platforms send, "odd" ones are legal or not.
+const integer = fc.oneof(fc.integer({ min: 0, max: 2 ** 46 }), fc.integer({ min: -99, max: 99 }));
+const cleanNumber = fc.oneof(
+  integer.map(String),
+  integer.map((n) => `"${n}"`),
+  fc.constantFrom('"007"', '"-0"', '-0', '0'),
+);
+const oddNumber = fc.constantFrom(
+  ...['1.5', '"1.5"', '1e3', '"1e3"', '007', 'null', '"x"', '""', 'true', '[]', '- 1', '1.'],
+  ...['12345678901234567', '"12345678901234567"', '"\\u0031"', '+1', '"Infinity"', '"1 "'],
+);
+const cleanPayload = fc.uint8Array({ maxLength: 1000 }).map((bytes) => `"${b64(bytes)}"`);
+const oddPayload = fc.oneof(
+  fc.constantFrom(
+    ...['"AAAA\\/"', '"\\u0041AAA"', '"AA AA"', '"AA\nA"', '"AA\u0001A"', '"-_-_"', '"AAé="'],
+    ...['"QQ==QUJD"', '"QUJDQ="', '"QUJD\u0001="', '"AAAAA"', '"A"', '"=="', '"QQ==="', '12'],
+    ...['null', '"AAAA\\"', '"AAAA\\\\"', '{"a":1}', '"\ud800AAA"', '"AA\u0141A"'],
+  ),
+  fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+);
+const cleanString = fc
+  .oneof(
+    fc.uuid(),
+    // Plain JSON string content: no quote, backslash, control character or lone surrogate.
+    // eslint-disable-next-line no-control-regex
+    fc
+      .string({ unit: 'binary', maxLength: 20 })
+      .filter((s) => !/["\\\0-\x1f\ud800-\udfff]/.test(s)),
+  )
+  .map((s) => JSON.stringify(s));
+const oddString = fc.oneof(
+  fc.string({ maxLength: 10 }).map((s) => JSON.stringify(s)),
+  fc.constantFrom('"a\\u0062c"', '"tab\there"', '7', 'null', '{}', '"\\""'),
+);
+const cleanTrack = fc.constantFrom('"inbound"', '"outbound"');
+const oddTrack = fc.constantFrom('"both"', '"INBOUND"', 'null', '1', '"in\\u0062ound"');
+
+interface Parts {
+  sequenceNumber: string;
+  streamId: string;
+  track: string;
+  timestamp: string;
+  chunk: string;
+  payload: string;
+  extraHeaders: string | undefined;
+}
+
+function parts(clean: boolean): fc.Arbitrary<Parts> {
+  const pick = (good: fc.Arbitrary<string>, odd: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+    clean ? good : fc.oneof({ arbitrary: good, weight: 5 }, { arbitrary: odd, weight: 1 });
+  return fc.record({
+    sequenceNumber: pick(cleanNumber, oddNumber),
+    streamId: pick(cleanString, oddString),
+    track: pick(cleanTrack, oddTrack),
+    timestamp: pick(cleanNumber, oddNumber),
+    chunk: pick(cleanNumber, oddNumber),
+    payload: pick(cleanPayload, oddPayload),
+    extraHeaders: fc.option(pick(cleanString, oddString), { nil: undefined }),
+  });
+}
+
+/** The layout platforms send (PROTOCOL.md §2). */
+const canonical = (p: Parts): string =>
+  `{"event":"media","sequenceNumber":${p.sequenceNumber},"streamId":${p.streamId},"media":{"track":${p.track},"timestamp":${p.timestamp},"chunk":${p.chunk},"payload":${p.payload}}${p.extraHeaders === undefined ? '' : `,"extra_headers":${p.extraHeaders}`}}`;
+
+type Entry = [key: string, value: string];
+const ws = fc.constantFrom('', '', ' ', '\n', '\t', '\r\n  ');
+
+/** The same members in any order, some left out, with whitespace and extra keys. */
+function reordered(clean: boolean): fc.Arbitrary<string> {
+  const object = (entries: Entry[], gap: string): string =>
+    entries.map(([k, v]) => `${gap}${k}${gap}:${gap}${v}${gap}`).join(',');
+  const extra = fc.constantFrom<Entry>(
+    ['"x"', '1'],
+    ['"payload"', '"AAAA"'],
+    ['"event"', '"dtmf"'],
+    ['"sequenceNumber"', '2'],
+    ['"\\u0065vent"', '"x"'],
+  );
+  return fc
+    .record({
+      p: parts(clean),
+      gap: ws,
+      more: fc.option(extra, { nil: undefined }),
+      mediaOrder: fc.shuffledSubarray([0, 1, 2, 3]),
+      topOrder: fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5 }),
+    })
+    .map(({ p, gap, more, mediaOrder, topOrder }) => {
+      const mediaAll: Entry[] = [
+        ['"track"', p.track],
+        ['"timestamp"', p.timestamp],
+        ['"chunk"', p.chunk],
+        ['"payload"', p.payload],
+      ];
+      const media = object(
+        mediaOrder.map((i) => mediaAll[i] as Entry),
+        gap,
+      );
+      const topAll: (Entry | undefined)[] = [
+        ['"sequenceNumber"', p.sequenceNumber],
+        ['"streamId"', p.streamId],
+        ['"media"', `{${media}}`],
+        p.extraHeaders === undefined ? undefined : ['"extra_headers"', p.extraHeaders],
+        more,
+      ];
+      const top = topOrder.map((i) => topAll[i]).filter((e): e is Entry => e !== undefined);
+      return `${MEDIA_PREFIX},${object(top, gap)}}`;
+    });
+}
+
+type Mutation = { kind: 'truncate' | 'delete' | 'insert' | 'replace'; at: number; char: string };
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom('truncate', 'delete', 'insert', 'replace'),
+  at: fc.nat(),
+  char: fc.constantFrom(...'"{}[],:\\ 0159-.eE+ntfAZ=/\u0000\u001f\u00e9\ud800'.split('')),
+});
+
+function applyMutation(text: string, m: Mutation): string {
+  const at = m.at % (text.length + 1);
+  if (m.kind === 'truncate') return text.slice(0, at);
+  if (m.kind === 'delete') return text.slice(0, at) + text.slice(at + 1);
+  if (m.kind === 'insert') return text.slice(0, at) + m.char + text.slice(at);
+  return text.slice(0, at) + m.char + text.slice(at + 1);
+}
+
+describe('the media fast path', () => {
+  it('decides every media message in the platforms layout, exactly as the general path does', () => {
+    fc.assert(
+      fc.property(parts(true), (p) => {
+        expect(agrees(canonical(p))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with the general path on that layout with odd values, escapes and invalid text', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(parts(false), (p) => {
+        if (agrees(canonical(p))) decided++;
+      }),
+      { numRuns: 3000 },
+    );
+    // Not vacuous: with one odd value in six, about a third of these still have the clean shape.
+    expect(decided).toBeGreaterThan(300);
+  });
+
+  it('agrees with the general path on other key orders, missing keys, whitespace and extra keys', () => {
+    fc.assert(
+      fc.property(fc.oneof(reordered(true), reordered(false)), (text) => {
+        agrees(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with the general path on truncated and mutated media messages', () => {
+    fc.assert(
+      fc.property(parts(true), fc.array(mutation, { minLength: 1, maxLength: 3 }), (p, ms) => {
+        agrees(ms.reduce(applyMutation, canonical(p)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with the general path on the prefix followed by anything', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (tail) => {
+        agrees(MEDIA_PREFIX + tail);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('decides the 20 ms payload sizes of every format (160, 320, 640, 960 bytes)', () => {
+    for (const bytes of [160, 320, 640, 960]) {
+      const payload = b64(new Uint8Array(bytes).map((_, i) => i * 7));
+      const text = `{"event":"media","sequenceNumber":42,"streamId":"s","media":{"track":"inbound","timestamp":"1705312200000","chunk":41,"payload":"${payload}"},"extra_headers":"a=1"}`;
+      expect(parseMediaFast(text)).toStrictEqual({
+        event: 'media',
+        sequenceNumber: 42,
+        streamId: 's',
+        track: 'inbound',
+        timestamp: 1705312200000,
+        chunk: 41,
+        payload,
+      });
+    }
+  });
+
+  const body =
+    '"sequenceNumber":1,"streamId":"s","media":{"track":"inbound","timestamp":"1","chunk":1';
+  it.each([
+    ['a control character in the payload', `{"event":"media",${body},"payload":"AA\u0001A"}}`],
+    ['an escaped slash in the payload', `{"event":"media",${body},"payload":"AA\\/A"}}`],
+    ['a second event key', `{"event":"media",${body},"payload":"AAAA"},"event":"dtmf"}`],
+    ['a fraction', `{"event":"media",${body}.5,"payload":"AAAA"}}`],
+    ['text after the object', `{"event":"media",${body},"payload":"AAAA"}}x`],
+    [
+      'a payload larger than the scratch buffer',
+      `{"event":"media",${body},"payload":"${'A'.repeat(24_000)}"}}`,
+    ],
+  ])('leaves %s to the general path', (_, text) => {
+    expect(parseMediaFast(text)).toBeUndefined();
+  });
+});
