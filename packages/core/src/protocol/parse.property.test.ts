@@ -83,7 +83,11 @@ describe('parseMessage on arbitrary input', () => {
   });
 
   it('returns a message or throws a CallstreamError for any JSON text', () => {
-    fc.assert(fc.property(fc.json({ maxDepth: 4 }), parsesOrRefuses), { numRuns: 2000 });
+    const text = fc.oneof(
+      fc.json({ maxDepth: 4 }),
+      fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+    );
+    fc.assert(fc.property(text, parsesOrRefuses), { numRuns: 2000 });
   });
 
   it('returns a message or throws a CallstreamError for any JSON object with a known event', () => {

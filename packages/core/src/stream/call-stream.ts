@@ -4,7 +4,6 @@ import { CallstreamError, isCallstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseExtraHeaders } from '../protocol/extra-headers.js';
 import type {
-  DtmfDigit,
   InboundMessage,
   MediaFormat,
   MediaMessage,
@@ -14,52 +13,40 @@ import type {
 import { parseMessage } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
-import { FrameSubscriber, type FramesOptions } from './frame-iterator.js';
+import type { CallStreamEvents } from './call-stream-events.js';
+import {
+  kClosed,
+  kFail,
+  kFrameError,
+  kHandlerError,
+  kOutgoingTaps,
+  kReceive,
+  kReceiveBinary,
+  kTerminate,
+  type StreamTransport,
+} from './internal.js';
+import type { FramesOptions } from './frame-iterator.js';
+import { FrameFanout } from './frame-fanout.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
 import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
-import { PlaybackQueue, type OutgoingTap, type PlaybackSink } from './playback-queue.js';
+import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
 import { createStats, type StreamStats } from './stats.js';
 import { TrackTimeline } from './track-timeline.js';
 
-/** What a stream needs of its socket. `acceptStream` adapts a `ws` WebSocket to it. */
-export interface StreamTransport extends PlaybackSink {
-  close(code: number, reason: string): void;
-  /** Destroys the connection without a close handshake. */
-  terminate(): void;
-}
-
-export interface DtmfEvent {
-  digit: DtmfDigit;
-  track: Track;
-  timestamp: number;
-}
-
-/** The events of a {@link CallStream} and their arguments. */
-export interface CallStreamEvents {
-  start: [];
-  media: [frame: AudioFrame];
-  dtmf: [event: DtmfEvent];
-  playedStream: [event: { name: string }];
-  clearedAudio: [];
-  stop: [event: { reason: string | undefined }];
-  unknown: [message: Record<string, unknown>];
-  frameError: [error: CallstreamError];
-  error: [error: Error];
-  close: [event: { code: number; reason: string }];
-}
-
-/** Symbols through which `acceptStream` feeds a stream; not part of the public API. */
-export const kReceive = Symbol('callstream.receive');
-export const kReceiveBinary = Symbol('callstream.receiveBinary');
-export const kClosed = Symbol('callstream.closed');
-export const kFail = Symbol('callstream.fail');
-export const kHandlerError = Symbol('callstream.handlerError');
-export const kFrameError = Symbol('callstream.frameError');
-export const kTerminate = Symbol('callstream.terminate');
-export const kOutgoingTaps = Symbol('callstream.outgoingTaps');
+export {
+  kClosed,
+  kFail,
+  kFrameError,
+  kHandlerError,
+  kOutgoingTaps,
+  kReceive,
+  kReceiveBinary,
+  kTerminate,
+} from './internal.js';
+export type { StreamTransport } from './internal.js';
+export type { CallStreamEvents, DtmfEvent } from './call-stream-events.js';
 
 const DIGITS = /^[0-9A-D*#]+$/;
-const SAMPLE_RATES = [8000, 16000, 24000, 48000];
 let markCounter = 0;
 
 /**
@@ -85,7 +72,7 @@ export class CallStream
   readonly #transport: StreamTransport;
   readonly #playback: PlaybackQueue;
   readonly #timeline: TrackTimeline;
-  readonly #subscribers = new Set<FrameSubscriber>();
+  readonly #fanout: FrameFanout;
   /** @internal Observers of the audio sent with playAudio (used by recordCall). */
   readonly [kOutgoingTaps] = new Set<OutgoingTap>();
   #log: Logger;
@@ -93,7 +80,6 @@ export class CallStream
   #extraHeaders: Readonly<Record<string, string>> = {};
   #decode: ((payload: string) => Int16Array) | undefined;
   #bytesPerSample = 1;
-  #early: AudioFrame[] | undefined = [];
   #failure: CallstreamError | undefined;
   #isClosed = false;
   #startTimer: NodeJS.Timeout;
@@ -107,6 +93,7 @@ export class CallStream
     this.#transport = transport;
     this.#log = this.#options.logger.child({});
     this.#timeline = new TrackTimeline(this.stats, this.#options.fillGaps);
+    this.#fanout = new FrameFanout(this.#options.bufferMs, this.stats);
     this.#playback = new PlaybackQueue(transport, {
       chunkMs: this.#options.chunkMs,
       leadMs: this.#options.leadMs,
@@ -126,7 +113,7 @@ export class CallStream
     }, this.#options.startTimeoutMs);
     // Frames kept for the first consumer go to the first 'media' listener once it is attached.
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'media' && this.#early !== undefined) queueMicrotask(() => this.#flushEarly());
+      if (event === 'media' && this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
     });
   }
 
@@ -160,33 +147,7 @@ export class CallStream
 
   /** Iterates decoded frames until the stream ends. Several iterators may run at once; each sees every frame of its track. */
   frames(options: FramesOptions = {}): AsyncIterableIterator<AudioFrame> {
-    if (
-      options.track !== undefined &&
-      options.track !== 'inbound' &&
-      options.track !== 'outbound'
-    ) {
-      throw new TypeError(
-        `Invalid option "track": 'inbound' or 'outbound' (got ${String(options.track)})`,
-      );
-    }
-    if (options.sampleRate !== undefined && !SAMPLE_RATES.includes(options.sampleRate)) {
-      throw new TypeError(
-        `Invalid option "sampleRate": one of ${SAMPLE_RATES.join(', ')} (got ${String(options.sampleRate)})`,
-      );
-    }
-    const capacity = Math.ceil(this.#options.bufferMs / 20) * (options.track === undefined ? 2 : 1);
-    const sub = new FrameSubscriber(
-      options,
-      capacity,
-      () => this.stats.dropped++,
-      (s) => this.#subscribers.delete(s),
-    );
-    const early = this.#early;
-    this.#early = undefined;
-    if (early !== undefined) for (const frame of early) sub.push(frame);
-    if (this.#isClosed) sub.end(this.#failure);
-    else this.#subscribers.add(sub);
-    return sub.iterator();
+    return this.#fanout.subscribe(options);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<AudioFrame> {
@@ -282,8 +243,7 @@ export class CallStream
     this.#isClosed = true;
     clearTimeout(this.#startTimer);
     this.#playback.close();
-    for (const sub of [...this.#subscribers]) sub.end(this.#failure);
-    this.#subscribers.clear(); // #early stays: a consumer that attaches late still gets that audio
+    this.#fanout.end(this.#failure);
     if (this.#start === undefined)
       this.#rejectStarted(
         this.#failure ?? new CallstreamError('ERR_STREAM_CLOSED', 'The socket closed before start'),
@@ -360,25 +320,15 @@ export class CallStream
   }
 
   #deliver(frame: AudioFrame): void {
-    const early = this.#early;
-    if (early !== undefined) {
-      // No consumer yet (the user's setup may still be awaiting): keep it, within the bound.
-      if (early.length >= Math.ceil(this.#options.bufferMs / 20) * 2) {
-        early.shift();
-        this.stats.dropped++;
-      }
-      early.push(frame);
-      return;
-    }
-    if (this.listenerCount('media') > 0) this.#emit('media', frame);
-    for (const sub of this.#subscribers) sub.push(frame);
+    this.#fanout.deliver(frame, this.#emitMedia);
   }
 
+  readonly #emitMedia = (frame: AudioFrame): void => {
+    if (this.listenerCount('media') > 0) this.#emit('media', frame);
+  };
+
   #flushEarly(): void {
-    const early = this.#early;
-    if (early === undefined) return;
-    this.#early = undefined;
-    for (const frame of early) this.#deliver(frame);
+    for (const frame of this.#fanout.takeKept()) this.#deliver(frame);
   }
 
   #malformed(err: unknown): void {

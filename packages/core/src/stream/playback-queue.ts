@@ -1,5 +1,4 @@
 import { createFrameEncoder } from '../codec/frame-codec.js';
-import { CallstreamError } from '../errors.js';
 import type { MediaFormat } from '../protocol/messages.js';
 import {
   serializeCheckpoint,
@@ -7,14 +6,8 @@ import {
   serializePlayAudio,
 } from '../protocol/serialize.js';
 import { startPacing, stopPacing } from './pacer.js';
-import {
-  PcmBuffer,
-  PcmConverter,
-  type PlayableAudio,
-  type Playback,
-  type PlayAudioOptions,
-  type PlaybackResult,
-} from './playback.js';
+import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
+import { PlaybackJob } from './playback-job.js';
 import type { StreamStats } from './stats.js';
 
 /** Where the queue writes: the stream's socket. `cork`/`uncork` merge a burst into one write. */
@@ -45,23 +38,6 @@ export interface OutgoingTap {
   cleared(at: number): void;
 }
 
-interface Job {
-  kind: 'play';
-  name: string;
-  options: PlayAudioOptions;
-  whole: Int16Array | Uint8Array | undefined;
-  iterator: AsyncIterator<Int16Array | Uint8Array> | undefined;
-  converter: PcmConverter | undefined;
-  pcm: PcmBuffer;
-  sourceDone: boolean;
-  reading: boolean;
-  sentMs: number;
-  /** When (performance.now) the platform starts playing its first chunk. */
-  startAt: number | undefined;
-  settled: boolean;
-  resolve: (r: PlaybackResult) => void;
-}
-
 interface Mark {
   kind: 'checkpoint';
   name: string;
@@ -69,11 +45,10 @@ interface Mark {
   resolve: (ok: boolean) => void;
 }
 
-type Item = Job | Mark;
+type Item = PlaybackJob | Mark;
 
-const SUPPORTED_RATES = [8000, 16000, 24000, 48000];
+/** How far ahead of what is sent a streaming source is read. */
 const READ_AHEAD_MS = 1000;
-let nameCounter = 0;
 
 /**
  * The outgoing half of a call: playbacks and checkpoints in order, paced a bounded lead ahead of
@@ -110,70 +85,20 @@ export class PlaybackQueue {
   }
 
   play(audio: PlayableAudio, options: PlayAudioOptions = {}): Playback {
-    if (options.sampleRate !== undefined && !SUPPORTED_RATES.includes(options.sampleRate)) {
-      throw new TypeError(
-        `Invalid option "sampleRate": one of ${SUPPORTED_RATES.join(', ')} (got ${String(options.sampleRate)})`,
-      );
-    }
-    const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
-    if (
-      !isBuffer &&
-      typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function'
-    ) {
-      throw new CallstreamError(
-        'ERR_INVALID_AUDIO',
-        'playAudio takes an Int16Array, a Uint8Array or an async iterable of them',
-      );
-    }
-    if (
-      audio instanceof Uint8Array &&
-      options.encoding !== 'audio/x-mulaw' &&
-      audio.length % 2 !== 0
-    ) {
-      throw new CallstreamError(
-        'ERR_ODD_LENGTH',
-        '16-bit PCM given to playAudio must have an even number of bytes',
-      );
-    }
-    let resolve!: (r: PlaybackResult) => void;
-    const result = new Promise<PlaybackResult>((r) => (resolve = r));
-    const job: Job = {
-      kind: 'play',
-      name: options.name ?? `cs-play-${++nameCounter}`,
-      options,
-      whole: isBuffer ? audio : undefined,
-      iterator: isBuffer ? undefined : audio[Symbol.asyncIterator](),
-      converter: undefined,
-      pcm: new PcmBuffer(),
-      sourceDone: isBuffer,
-      reading: false,
-      sentMs: 0,
-      startAt: undefined,
-      settled: false,
-      resolve,
-    };
-    const playback: Playback = {
-      name: job.name,
-      cancel: () => this.#cancel(job),
-      then: (onfulfilled, onrejected) => result.then(onfulfilled, onrejected),
-    };
-    if (this.#closed) {
-      this.#settle(job, 'closed', 0);
-      return playback;
-    }
+    const job = new PlaybackJob(audio, options, (j) => this.#cancel(j));
     const { signal } = options;
+    if (this.#closed || signal?.aborted === true) {
+      job.settle(this.#closed ? 'closed' : 'interrupted', 0);
+      return job.handle;
+    }
     if (signal !== undefined) {
-      if (signal.aborted) {
-        this.#settle(job, 'interrupted', 0);
-        return playback;
-      }
       const onAbort = (): void => void this.#cancel(job);
       signal.addEventListener('abort', onAbort, { once: true });
-      void result.then(() => signal.removeEventListener('abort', onAbort));
+      void job.result.then(() => signal.removeEventListener('abort', onAbort));
     }
     this.#items.push(job);
     this.#wake();
-    return playback;
+    return job.handle;
   }
 
   checkpoint(name: string): Promise<boolean> {
@@ -202,7 +127,7 @@ export class PlaybackQueue {
       return false;
     }
     this.#o.stats.checkpointsConfirmed++;
-    if (item.kind === 'play') this.#settle(item, 'played', item.sentMs);
+    if (item.kind === 'play') item.settle('played', item.sentMs);
     else this.#mark(item, true);
     return true;
   }
@@ -272,7 +197,8 @@ export class PlaybackQueue {
           this.#items.shift();
           continue;
         }
-        this.#fill(head);
+        const limit = ((this.#o.leadMs + READ_AHEAD_MS) * format.sampleRate) / 1000;
+        head.fill(limit, this.#pump, this.#o.onError);
         break;
       }
     } finally {
@@ -280,7 +206,7 @@ export class PlaybackQueue {
     }
   }
 
-  #sendAudio(job: Job, pcm: Int16Array, now: number): void {
+  #sendAudio(job: PlaybackJob, pcm: Int16Array, now: number): void {
     const format = this.#format as MediaFormat;
     const ms = (pcm.length * 1000) / format.sampleRate;
     const encode = this.#encode as (pcm: Int16Array) => string;
@@ -304,60 +230,21 @@ export class PlaybackQueue {
     else list.push(item);
   }
 
-  /** Sets up a job's converter once the output format is known; false if it failed and was dropped. */
-  #prepare(job: Job): boolean {
-    if (job.converter !== undefined) return true;
+  /** Sets up a job's conversion once the output format is known; false if it failed and was dropped. */
+  #prepare(job: PlaybackJob): boolean {
+    if (job.prepared) return true;
     try {
-      const rate = (this.#format as MediaFormat).sampleRate;
-      job.converter = new PcmConverter(job.options, this.#streamRate, rate);
-      if (job.whole !== undefined) {
-        job.pcm.push(job.converter.convert(job.whole));
-        job.pcm.push(job.converter.flush());
-        job.whole = undefined;
-      }
+      job.prepare(this.#streamRate, (this.#format as MediaFormat).sampleRate);
       return true;
     } catch (err) {
       this.#items.splice(this.#items.indexOf(job), 1);
-      this.#settle(job, 'interrupted', 0);
+      job.settle('interrupted', 0);
       this.#o.onError(err);
       return false;
     }
   }
 
-  /** Reads a streaming source ahead of what is sent, up to a bound (back-pressure on the producer). */
-  #fill(job: Job): void {
-    const iterator = job.iterator;
-    const converter = job.converter;
-    if (job.reading || job.sourceDone || iterator === undefined || converter === undefined) return;
-    job.reading = true;
-    const limit =
-      ((this.#o.leadMs + READ_AHEAD_MS) * (this.#format as MediaFormat).sampleRate) / 1000;
-    void (async () => {
-      try {
-        while (!job.settled && job.pcm.length < limit) {
-          const r = await iterator.next();
-          if (job.settled) break;
-          if (r.done === true) {
-            job.sourceDone = true;
-            job.pcm.push(converter.flush());
-            break;
-          }
-          job.pcm.push(converter.convert(r.value));
-          this.pump();
-        }
-      } catch (err) {
-        // The audio sent so far still plays and is confirmed; the error goes to the stream.
-        job.sourceDone = true;
-        job.pcm.push(converter.flush());
-        this.#o.onError(err);
-      } finally {
-        job.reading = false;
-      }
-      this.pump();
-    })();
-  }
-
-  #cancel(job: Job): Promise<void> {
+  #cancel(job: PlaybackJob): Promise<void> {
     if (job.settled) return Promise.resolve();
     const now = performance.now();
     if (job.startAt === undefined) {
@@ -410,19 +297,7 @@ export class PlaybackQueue {
 
   #end(item: Item, status: 'interrupted' | 'closed', now: number): void {
     if (item.kind === 'checkpoint') this.#mark(item, false);
-    else {
-      const heard =
-        item.startAt === undefined ? 0 : Math.min(Math.max(now - item.startAt, 0), item.sentMs);
-      this.#settle(item, status, heard);
-    }
-  }
-
-  #settle(job: Job, status: PlaybackResult['status'], playedMs: number): void {
-    if (job.settled) return;
-    job.settled = true;
-    job.pcm.clear();
-    if (!job.sourceDone) void job.iterator?.return?.()?.catch?.(() => {});
-    job.resolve({ status, playedMs: Math.round(playedMs) });
+    else item.settle(status, item.heardBy(now));
   }
 
   #mark(item: Mark, ok: boolean): void {

@@ -1,0 +1,148 @@
+import { CallstreamError } from '../errors.js';
+import {
+  PcmBuffer,
+  PcmConverter,
+  type PlayableAudio,
+  type Playback,
+  type PlayAudioOptions,
+  type PlaybackResult,
+} from './playback.js';
+
+const SUPPORTED_RATES = [8000, 16000, 24000, 48000];
+let nameCounter = 0;
+
+/**
+ * One `playAudio` call: its source (a buffer or an async iterable), the PCM converted from it
+ * and not yet sent, how much was sent and when it starts playing, and its settlement.
+ */
+export class PlaybackJob {
+  readonly kind = 'play';
+  readonly name: string;
+  readonly pcm = new PcmBuffer();
+  readonly handle: Playback;
+  readonly result: Promise<PlaybackResult>;
+  /** True once the source has no more audio (a buffer always). */
+  sourceDone: boolean;
+  sentMs = 0;
+  /** When (performance.now) the platform starts playing its first chunk; undefined until sent. */
+  startAt: number | undefined;
+  settled = false;
+  readonly #options: PlayAudioOptions;
+  #whole: Int16Array | Uint8Array | undefined;
+  readonly #iterator: AsyncIterator<Int16Array | Uint8Array> | undefined;
+  #converter: PcmConverter | undefined;
+  #reading = false;
+  #resolve!: (r: PlaybackResult) => void;
+
+  /** Validates the input (throws a `TypeError` or `CallstreamError` for unusable audio). */
+  constructor(
+    audio: PlayableAudio,
+    options: PlayAudioOptions,
+    cancel: (job: PlaybackJob) => Promise<void>,
+  ) {
+    if (options.sampleRate !== undefined && !SUPPORTED_RATES.includes(options.sampleRate)) {
+      throw new TypeError(
+        `Invalid option "sampleRate": one of ${SUPPORTED_RATES.join(', ')} (got ${String(options.sampleRate)})`,
+      );
+    }
+    const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
+    if (
+      !isBuffer &&
+      typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function'
+    ) {
+      throw new CallstreamError(
+        'ERR_INVALID_AUDIO',
+        'playAudio takes an Int16Array, a Uint8Array or an async iterable of them',
+      );
+    }
+    if (
+      audio instanceof Uint8Array &&
+      options.encoding !== 'audio/x-mulaw' &&
+      audio.length % 2 !== 0
+    ) {
+      throw new CallstreamError(
+        'ERR_ODD_LENGTH',
+        '16-bit PCM given to playAudio must have an even number of bytes',
+      );
+    }
+    this.name = options.name ?? `cs-play-${++nameCounter}`;
+    this.#options = options;
+    this.#whole = isBuffer ? audio : undefined;
+    this.#iterator = isBuffer ? undefined : audio[Symbol.asyncIterator]();
+    this.sourceDone = isBuffer;
+    this.result = new Promise<PlaybackResult>((resolve) => (this.#resolve = resolve));
+    const result = this.result;
+    this.handle = {
+      name: this.name,
+      cancel: () => cancel(this),
+      then: (onfulfilled, onrejected) => result.then(onfulfilled, onrejected),
+    };
+  }
+
+  get prepared(): boolean {
+    return this.#converter !== undefined;
+  }
+
+  /** Sets up conversion to the output rate once it is known; converts a whole buffer at once. Throws for an unusable rate. */
+  prepare(streamRate: number, outputRate: number): void {
+    if (this.#converter !== undefined) return;
+    this.#converter = new PcmConverter(this.#options, streamRate, outputRate);
+    if (this.#whole !== undefined) {
+      this.pcm.push(this.#converter.convert(this.#whole));
+      this.pcm.push(this.#converter.flush());
+      this.#whole = undefined;
+    }
+  }
+
+  /**
+   * Reads a streaming source ahead of what is sent, until `limit` samples are buffered
+   * (back-pressure on the producer). `onData` runs after each chunk and at the end; a source
+   * that throws ends the playback's audio there and `onError` gets the error.
+   */
+  fill(limit: number, onData: () => void, onError: (err: unknown) => void): void {
+    const iterator = this.#iterator;
+    const converter = this.#converter;
+    if (this.#reading || this.sourceDone || iterator === undefined || converter === undefined)
+      return;
+    this.#reading = true;
+    void (async () => {
+      try {
+        while (!this.settled && this.pcm.length < limit) {
+          const r = await iterator.next();
+          if (this.settled) break;
+          if (r.done === true) {
+            this.#endSource(converter);
+            break;
+          }
+          this.pcm.push(converter.convert(r.value));
+          onData();
+        }
+      } catch (err) {
+        // What was sent so far still plays and is confirmed; the error goes to the stream.
+        this.#endSource(converter);
+        onError(err);
+      } finally {
+        this.#reading = false;
+      }
+      onData();
+    })();
+  }
+
+  /** How much of it the caller has heard by `now` (performance.now), by the pacing model. */
+  heardBy(now: number): number {
+    return this.startAt === undefined ? 0 : Math.min(Math.max(now - this.startAt, 0), this.sentMs);
+  }
+
+  settle(status: PlaybackResult['status'], playedMs: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.pcm.clear();
+    if (!this.sourceDone) void this.#iterator?.return?.()?.catch(() => {});
+    this.#resolve({ status, playedMs: Math.round(playedMs) });
+  }
+
+  #endSource(converter: PcmConverter): void {
+    this.sourceDone = true;
+    this.pcm.push(converter.flush());
+  }
+}
