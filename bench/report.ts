@@ -81,17 +81,27 @@ export function serverTable(result: ServerBenchResult): string {
 
 export function capacityTable(results: readonly CapacityResult[]): string {
   return table(
-    ['variant', 'calls per core', 'first failure', 'limited by', 'steps (calls: loop p99 ms)'],
+    [
+      'variant',
+      'calls per core',
+      'CPU-bound estimate',
+      'first failure',
+      'limited by',
+      'steps (calls: loop p99 ms, CPU %; ✗ failed, * disturbed)',
+    ],
     results.map((r) => [
       VARIANT_NAMES[r.variant],
       integer(r.callsPerCore),
+      r.cpuBoundEstimate === undefined ? '-' : integer(r.cpuBoundEstimate),
       r.firstFailure === undefined ? '-' : integer(r.firstFailure),
       r.limitedBy,
       r.steps
         .map(
-          (s) => `${s.calls}: ${fixed(s.point.server.eventLoopP99Ms)}${s.verdict.pass ? '' : ' ✗'}`,
+          (s) =>
+            `${s.calls}: ${fixed(s.point.server.eventLoopP99Ms)}, ${fixed(s.point.server.cpuPercent, 0)}` +
+            `${s.verdict.pass ? '' : ' ✗'}${s.verdict.disturbed ? '*' : ''}`,
         )
-        .join(', '),
+        .join('; '),
     ]),
   );
 }

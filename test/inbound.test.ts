@@ -260,3 +260,24 @@ describe('inbound audio', () => {
     expect(stream.stats.filledFrames).toBe(2);
   });
 });
+
+describe('inbound audio, payload edge cases', () => {
+  it('rejects a raw control character in a payload as invalid JSON and accepts JSON-escaped base64', async () => {
+    const { connect, nextStream } = await startServer();
+    const streamP = nextStream();
+    const platform = await connect();
+    platform.start({ encoding: 'audio/x-l16', sampleRate: 8000 });
+    const stream = await streamP;
+    const codes: string[] = [];
+    stream.on('frameError', (e) => codes.push(e.code));
+    const got = collect(stream);
+    const head =
+      '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
+    platform.send(`${head}1,"payload":"AAAB\u0001AAA"}}`); // raw control character: not JSON
+    platform.send(`${head}2,"payload":"AQAC\\u0041AMA"}}`); // \u0041 is "A": valid JSON, valid base64
+    await platform.close();
+    const frames = await got;
+    expect(codes).toEqual(['ERR_INVALID_JSON']);
+    expect(frames.map((f) => Array.from(f.samples))).toEqual([[1, 2, 3]]);
+  });
+});

@@ -28,7 +28,14 @@ export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
 export { decodeMulaw, decodeMulawInto, encodeMulaw, encodeMulawInto } from './codec/mulaw.js';
 export { decodeAlaw, decodeAlawInto, encodeAlaw, encodeAlawInto } from './codec/alaw.js';
 export { decodeL16, decodeL16Into, encodeL16, encodeL16Into } from './codec/l16.js';
-export { createResampler, resample, RESAMPLER_RATES } from './codec/resampler.js';
+export {
+  createResampler,
+  isSupportedRate,
+  MAX_RESAMPLER_RATE,
+  MIN_RESAMPLER_RATE,
+  resample,
+  RESAMPLER_RATES,
+} from './codec/resampler.js';
 export { decodeBase64Into } from './codec/base64.js';
 export { createByteScratch } from './codec/byte-scratch.js';
 export { createFrameDecoder, createFrameEncoder } from './codec/frame-codec.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWav, resample } from '@callstream/core';
+import { encodeWav, isCallstreamError, resample } from '@callstream/core';
 import { CallerFrames, loadCallerAudio } from './media-source.js';
 import { ramp } from './test-helpers.js';
 
@@ -30,6 +30,49 @@ describe('loadCallerAudio', () => {
       expect(s).toBeGreaterThanOrEqual(1980);
       expect(s).toBeLessThanOrEqual(2020);
     }
+  });
+
+  it.each([8000, 16000])(
+    'turns a 44.1 kHz WAV tone into round(length × %i / 44100) samples: 35 frames of the same tone, in time',
+    async (rate) => {
+      dir = await mkdtemp(join(tmpdir(), 'media-source-'));
+      const path = join(dir, 'tone-44k.wav');
+      const samples = 30_000; // 680 ms: 5442.2 samples at 8 kHz, 10884.4 at 16 kHz
+      const tone = (n: number, r: number): number => 12000 * Math.sin((2 * Math.PI * 1000 * n) / r);
+      const wav = Int16Array.from({ length: samples }, (_, n) => Math.round(tone(n, 44100)));
+      await writeFile(path, encodeWav(wav, 44100, 1));
+
+      const pcm = await loadCallerAudio(path, rate);
+      expect(pcm.length).toBe(Math.round((samples * rate) / 44100));
+      const frames = new CallerFrames(pcm, rate / 50);
+      expect(frames.frameCount).toBe(35);
+      // Frames 2-34 against a 1 kHz sine at the call rate, same phase: ≥ 60 dB SNR.
+      let signal = 0;
+      let noise = 0;
+      for (let chunk = 2; chunk <= 34; chunk++) {
+        const frame = frames.frame(chunk);
+        for (let i = 0; i < frame.length; i++) {
+          const ideal = tone((chunk - 1) * frames.samplesPerFrame + i, rate);
+          signal += ideal ** 2;
+          noise += (frame[i]! - ideal) ** 2;
+        }
+      }
+      expect(10 * Math.log10(signal / noise)).toBeGreaterThan(60);
+      // The last frame holds the last 2 (or 4) samples, then silence.
+      const last = frames.frame(35);
+      expect(last.subarray(pcm.length - 34 * frames.samplesPerFrame).every((s) => s === 0)).toBe(
+        true,
+      );
+    },
+  );
+
+  it('rejects a WAV below 8 kHz with ERR_UNSUPPORTED_FORMAT naming its rate', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'media-source-'));
+    const path = join(dir, 'low.wav');
+    await writeFile(path, encodeWav(new Int16Array(600), 6000, 1));
+    const error = await loadCallerAudio(path, 8000).catch((err: unknown) => err);
+    expect(isCallstreamError(error, 'ERR_UNSUPPORTED_FORMAT')).toBe(true);
+    expect((error as Error).message).toContain('6000');
   });
 
   it('resamples samples at a supported rate exactly as core does, and keeps the call rate as is', async () => {

@@ -2,15 +2,18 @@
  * The caller's side of the call: audio from a WAV file or from samples, mixed to mono, brought to
  * the call's sample rate, and cut into the 20 ms frames the platform sends.
  */
-import { RESAMPLER_RATES, readWavFile, resample, toMono } from '@callstream/core';
+import { readWavFile, resample, toMono } from '@callstream/core';
 
 /** The caller's audio: a WAV file path, or mono 16-bit samples at a sample rate. */
 export type CallerAudio = string | { samples: Int16Array; sampleRate: number };
 
 /**
- * Loads the caller's audio as mono PCM at `rate`. WAV files of any channel count are mixed down;
- * any sample rate is accepted: core's resampler converts between 8, 16, 24 and 48 kHz, and other
- * rates (44.1 kHz, 11.025 kHz, ...) are first brought to 48 kHz by linear interpolation.
+ * Loads the caller's audio as mono PCM at `rate`. WAV files of any channel count are mixed down,
+ * and audio at any whole rate from 8 to 192 kHz (44.1, 22.05, 11.025 kHz, ...) is converted
+ * straight to `rate` by core's anti-aliased resampler: `round(length · rate / sampleRate)`
+ * samples, in time with the original.
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` for a sample rate outside 8000-192000 Hz.
  */
 export async function loadCallerAudio(audio: CallerAudio, rate: number): Promise<Int16Array> {
   if (typeof audio === 'string') {
@@ -21,25 +24,7 @@ export async function loadCallerAudio(audio: CallerAudio, rate: number): Promise
 }
 
 function toRate(pcm: Int16Array, from: number, to: number): Int16Array {
-  if (from === to) return pcm;
-  if (RESAMPLER_RATES.includes(from)) return resample(pcm, from, to);
-  return resample(interpolateTo48k(pcm, from), 48000, to);
-}
-
-/** Linear interpolation to 48 kHz: good enough for a caller's voice headed for 8-24 kHz. */
-function interpolateTo48k(pcm: Int16Array, from: number): Int16Array {
-  const length = Math.round((pcm.length * 48000) / from);
-  const out = new Int16Array(length);
-  const step = from / 48000;
-  const last = pcm.length - 1;
-  for (let i = 0; i < length; i++) {
-    const x = i * step;
-    const j = Math.floor(x);
-    const a = pcm[Math.min(j, last)] as number;
-    const b = pcm[Math.min(j + 1, last)] as number;
-    out[i] = Math.round(a + (b - a) * (x - j));
-  }
-  return out;
+  return from === to ? pcm : resample(pcm, from, to);
 }
 
 /**

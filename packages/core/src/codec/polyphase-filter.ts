@@ -1,38 +1,36 @@
 /**
  * The anti-aliasing filter of the resampler: a Kaiser-windowed sinc low-pass, cut into one
  * sub-filter ("phase") per output position between two input samples, computed once per rate
- * pair and cached.
+ * pair and cached. A pair whose reduced ratio up/down has a term above 4096 (say 44101 → 8000)
+ * would need too large a table (about 52·max(up, down) weights): it gets a filter that reads its
+ * weights off the sampled kernel instead (`kernel-filter.ts`), with the same response.
  *
  * Design, in terms of the lower of the two rates (its Nyquist frequency `Fn`): flat within
  * ±0.003 dB up to 0.9·Fn, -6 dB at `Fn`, and 78 dB or more down from 1.1·Fn on (79 dB on
  * downsampling). So on downsampling nothing folds back below 0.9·Fn (3.6 kHz at 8 kHz) without
- * being 79 dB down, and on upsampling the images are 78 dB down from 1.1·Fn. The kernel is symmetric around the
- * output instant, so it has no group delay: output sample n sits at input time n·from/to.
+ * being 79 dB down, and on upsampling the images are 78 dB down from 1.1·Fn. The kernel is
+ * symmetric around the output instant, so it has no group delay: output sample n sits at input
+ * time n·from/to. The same holds for every rate pair, 44.1 kHz ↔ 8 kHz included.
  *
  * Putting the cut-off at `Fn` makes it a Nyquist (half-band-like) filter: its sinc is zero at
  * whole multiples of the lower rate's period. Those taps are dropped, which halves the work of
  * 2:1 conversions and saves a third at 3:1 and 3:2; on upsampling the phase that falls on an
  * input sample reduces to that sample. Each phase is stored as "combs": runs of taps at a fixed
- * input stride, with the zero taps left out.
+ * input stride, with the zero taps left out. When `down` is large against `up` (44.1 → 8 kHz is
+ * 80/441) those combs would hold a tap or two each, so each phase is then one dense run instead.
  */
 
-/** Half the kernel length, in samples of the lower rate (so 3.1 ms at 8 kHz). */
-const HALF_WIDTH = 25;
-/** Kaiser window shape: β = 0.1102 · (A - 8.7) for a stop band A = 80 dB down. */
-const KAISER_BETA = 7.857;
+import type { KernelFilter, RateFilter } from './kernel-filter.js';
+import { besselI0, designKernelFilter, gcd, HALF_WIDTH, KAISER_BETA } from './kernel-filter.js';
+
+/** Largest `up` or `down` given a table of its own: at most ~1.7 MB of weights. */
+const MAX_TABLE_PERIOD = 4096;
+/** Memory the cache of designed tables may hold before it drops the least recently used. */
+const CACHE_BYTES = 16 * 1024 * 1024;
 
 /** A rational resampling filter: `up` phases, each an optional center tap plus combs. */
-export interface PolyphaseFilter {
-  /** Output rate / gcd: the number of phases. */
-  readonly up: number;
-  /** Input rate / gcd: how many phases to advance per output sample. */
-  readonly down: number;
-  /**
-   * How far the taps reach around `base`, the last input at or before the output instant:
-   * inputs `base - before … base + after`.
-   */
-  readonly before: number;
-  readonly after: number;
+export interface PolyphaseFilter extends RateFilter {
+  readonly kind: 'table';
   /** Input distance between consecutive taps of a comb. */
   readonly stride: number;
   /** Weight of input `base` in each phase when it is not part of a comb (else 0). */
@@ -49,22 +47,7 @@ export interface PolyphaseFilter {
   readonly weights: Float64Array;
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-/** Modified Bessel function of the first kind, order 0 (power series; converges fast here). */
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  const q = (x * x) / 4;
-  for (let k = 1; term > sum * 1e-17; k++) {
-    term *= q / (k * k);
-    sum += term;
-  }
-  return sum;
-}
+export type ResamplingFilter = PolyphaseFilter | KernelFilter;
 
 /**
  * Builds the filter for `fromRate → toRate` (no caching, no rate check).
@@ -81,8 +64,10 @@ export function designPolyphaseFilter(fromRate: number, toRate: number): Polypha
   const halfWidth = HALF_WIDTH / bandwidth;
   const side = Math.ceil(halfWidth);
   // On downsampling the zeros of the sinc recur every `down` inputs: combs of that stride skip
-  // them. On upsampling a phase has either no zeros or (on an input sample) nothing but zeros.
-  const stride = down > up ? down : 1;
+  // them, as long as `down - 1` combs padded to 4 taps hold fewer taps than one dense run. On
+  // upsampling a phase has either no zeros or (on an input sample) nothing but zeros.
+  const combTaps = (down - 1) * 4 * Math.ceil(Math.ceil((2 * side) / down) / 4);
+  const stride = down > up && combTaps < 4 * Math.ceil((2 * side) / 4) ? down : 1;
   const period = Math.max(up, down);
   const i0Beta = besselI0(KAISER_BETA);
   const center = new Float64Array(up);
@@ -142,6 +127,7 @@ export function designPolyphaseFilter(fromRate: number, toRate: number): Polypha
     combStart.push(combOffset.length);
   }
   return {
+    kind: 'table',
     up,
     down,
     before,
@@ -156,19 +142,45 @@ export function designPolyphaseFilter(fromRate: number, toRate: number): Polypha
   };
 }
 
-const cache = new Map<string, PolyphaseFilter>();
+/** Least recently used first, so eviction takes the oldest. */
+const cache = new Map<string, ResamplingFilter>();
+let cachedBytes = 0;
+
+function bytesOf(filter: ResamplingFilter): number {
+  if (filter.kind === 'kernel') return 0; // it shares the one kernel table
+  const { center, combStart, combOffset, combWeights, combCount, weights } = filter;
+  return [center, combStart, combOffset, combWeights, combCount, weights].reduce(
+    (sum, array) => sum + array.byteLength,
+    0,
+  );
+}
 
 /**
- * The (cached) filter for `fromRate → toRate`. Rates must already be validated.
+ * The (cached) filter for `fromRate → toRate`: a table when both terms of the reduced ratio are
+ * at most 4096, else a kernel-reading filter. Rates must already be validated.
  *
  * @internal
  */
-export function getPolyphaseFilter(fromRate: number, toRate: number): PolyphaseFilter {
+export function getPolyphaseFilter(fromRate: number, toRate: number): ResamplingFilter {
   const key = `${fromRate}>${toRate}`;
   let filter = cache.get(key);
-  if (filter === undefined) {
-    filter = designPolyphaseFilter(fromRate, toRate);
+  if (filter !== undefined) {
+    cache.delete(key);
     cache.set(key, filter);
+    return filter;
+  }
+  const g = gcd(fromRate, toRate);
+  filter =
+    Math.max(fromRate, toRate) / g <= MAX_TABLE_PERIOD
+      ? designPolyphaseFilter(fromRate, toRate)
+      : designKernelFilter(fromRate, toRate);
+  cache.set(key, filter);
+  cachedBytes += bytesOf(filter);
+  // Any number of rate pairs may come and go; keep the most recently used within the budget.
+  for (const [oldKey, old] of cache) {
+    if (cachedBytes <= CACHE_BYTES || old === filter) break;
+    cache.delete(oldKey);
+    cachedBytes -= bytesOf(old);
   }
   return filter;
 }

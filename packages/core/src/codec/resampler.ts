@@ -1,12 +1,14 @@
 /**
- * Streaming sample-rate conversion between 8, 16, 24 and 48 kHz with a polyphase windowed-sinc
- * filter (see `polyphase-filter.ts` for its response).
+ * Streaming sample-rate conversion between any two whole rates from 8 to 192 kHz (8, 16, 24,
+ * 48 kHz, and 11.025, 22.05, 44.1, 32, 96 kHz, …) with a polyphase windowed-sinc filter (see
+ * `polyphase-filter.ts` for its response).
  *
  * Timing rules, for `N` input samples in total (`from` → `to` Hz):
  * - Output sample n is the input signal at input time n·from/to, exactly: the filter is
  *   symmetric, so there is no group delay to compensate and a tone is not shifted.
  * - `process()` returns every output sample whose filter window is complete, so it holds back
- *   about 3.2 ms of input (half the filter length) until the next call or `flush()`.
+ *   half the filter length (25 samples of the lower rate: 3.1 ms at 8 kHz) until the next call
+ *   or `flush()`.
  * - `flush()` treats the signal after the last input as silence and returns the rest, so the
  *   total output length is `floor(N·to/from + 1/2)` (N·to/from rounded half up), whatever the
  *   chunking. It then resets the resampler for a new stream.
@@ -15,14 +17,33 @@
  */
 
 import { CallstreamError } from '../errors.js';
-import type { PolyphaseFilter } from './polyphase-filter.js';
+import { renderKernel } from './kernel-filter.js';
+import type { PolyphaseFilter, ResamplingFilter } from './polyphase-filter.js';
 import { getPolyphaseFilter } from './polyphase-filter.js';
 
 /** Input samples appended to the history at a time (so one-shot calls stay small in memory). */
 const BLOCK = 4096;
 
-/** The sample rates {@link createResampler} converts between. */
+/** Lowest sample rate {@link createResampler} takes, in Hz. */
+export const MIN_RESAMPLER_RATE = 8000;
+/** Highest sample rate {@link createResampler} takes, in Hz. */
+export const MAX_RESAMPLER_RATE = 192000;
+
+/**
+ * The rates the platform streams at (8, 16, 24 and 48 kHz). {@link createResampler} converts
+ * between any rates {@link isSupportedRate} accepts; this list is not the limit.
+ */
 export const RESAMPLER_RATES: readonly number[] = [8000, 16000, 24000, 48000];
+
+/**
+ * Whether {@link createResampler} takes `rate`: a whole number of Hz from 8000 to 192000.
+ *
+ * @example
+ * if (!isSupportedRate(options.sampleRate)) throw new TypeError('Invalid option "sampleRate"');
+ */
+export function isSupportedRate(rate: number): boolean {
+  return Number.isInteger(rate) && rate >= MIN_RESAMPLER_RATE && rate <= MAX_RESAMPLER_RATE;
+}
 
 /** A streaming resampler; see {@link createResampler}. */
 export interface Resampler {
@@ -35,16 +56,16 @@ export interface Resampler {
 }
 
 function checkRate(rate: number, name: string): void {
-  if (!RESAMPLER_RATES.includes(rate)) {
+  if (!isSupportedRate(rate)) {
     throw new CallstreamError(
       'ERR_UNSUPPORTED_FORMAT',
-      `Unsupported ${name} ${String(rate)}: the resampler supports ${RESAMPLER_RATES.join(', ')} Hz`,
+      `Unsupported ${name} ${String(rate)}: the resampler takes whole rates from ${MIN_RESAMPLER_RATE} to ${MAX_RESAMPLER_RATE} Hz`,
     );
   }
 }
 
 class PolyphaseResampler implements Resampler {
-  readonly #filter: PolyphaseFilter;
+  readonly #filter: ResamplingFilter;
   /** Input history as floats; `#history[0]` is input sample `#start` (negative = leading zeros). */
   #history = new Float64Array(2048);
   #start = 0;
@@ -56,7 +77,7 @@ class PolyphaseResampler implements Resampler {
   #phase = 0;
   #base = 0;
 
-  constructor(filter: PolyphaseFilter) {
+  constructor(filter: ResamplingFilter) {
     this.#filter = filter;
     this.reset();
   }
@@ -136,8 +157,23 @@ class PolyphaseResampler implements Resampler {
 
   /** Computes the next `count` output samples from the history into `out[at …]`. */
   #render(out: Int16Array, at: number, count: number): void {
+    const filter = this.#filter;
+    if (filter.kind === 'table') {
+      this.#renderTable(filter, out, at, count);
+    } else {
+      renderKernel(filter, this.#history, this.#start, this.#base, this.#phase, out, at, count);
+      // The position moves by count·down/up inputs (exact in integers).
+      const phases = this.#phase + count * filter.down;
+      this.#base += Math.floor(phases / filter.up);
+      this.#phase = phases % filter.up;
+    }
+    this.#next += count;
+  }
+
+  /** {@link #render} with a table of phases: its weights are read in a fixed order. */
+  #renderTable(filter: PolyphaseFilter, out: Int16Array, at: number, count: number): void {
     const { up, down, stride, center, combStart, combOffset, combWeights, combCount, weights } =
-      this.#filter;
+      filter;
     const history = this.#history;
     const start = this.#start;
     const stride2 = 2 * stride;
@@ -177,7 +213,6 @@ class PolyphaseResampler implements Resampler {
     }
     this.#phase = phase;
     this.#base = base;
-    this.#next += count;
   }
 }
 
@@ -192,8 +227,9 @@ class PassthroughResampler implements Resampler {
 }
 
 /**
- * Creates a streaming resampler from `fromRate` to `toRate` (each 8000, 16000, 24000 or 48000
- * Hz). Output is anti-aliased, time-aligned with the input (no delay to compensate) and
+ * Creates a streaming resampler from `fromRate` to `toRate`, each a whole number of Hz from 8000
+ * to 192000 (see {@link isSupportedRate}). Output is anti-aliased (cut-off at the lower rate's
+ * Nyquist frequency), time-aligned with the input (no delay to compensate) and
  * independent of how the input is chunked; `flush()` completes it to
  * `round(inputLength · toRate / fromRate)` samples. Same-rate conversion copies.
  *

@@ -1,7 +1,7 @@
 /**
- * Field readers shared by the general parser (`parse.ts`) and the media fast path
- * (`fast-media.ts`). Both must build identical messages, so the lenient rules (numeric strings,
- * `null` read as absent, the default track) live here, once.
+ * Field readers of the parsers: the lenient rules (numeric strings, `null` read as absent, the
+ * default track) live here, once. The media fast path (`fast-media.ts`) builds its result with
+ * the same {@link createMediaMessage} as the general path, so the two cannot differ in shape.
  */
 
 import { CallstreamError, ERROR_CODES } from '../errors.js';

@@ -56,6 +56,18 @@ export function parseMessage(text: string): InboundMessage {
 }
 
 /**
+ * {@link parseMessage} for a caller that strictly base64-decodes every media payload at once:
+ * a fast-path media message is returned without proving its payload is plain JSON text. When
+ * the strict decode fails, call `parseMessage(text)` for the exact error (the text may not even
+ * be JSON). Used by the stream so that each payload is decoded once.
+ *
+ * @internal
+ */
+export function parseMessageDeferringPayload(text: string): InboundMessage {
+  return parseMediaFast(text, false) ?? parseMessageGeneral(text);
+}
+
+/**
  * The reference path: `JSON.parse`, then narrowing. Exported for the test that holds the fast
  * path to it; use {@link parseMessage}.
  *

@@ -10,7 +10,7 @@ import type {
   StartMessage,
   Track,
 } from '../protocol/messages.js';
-import { parseMessage } from '../protocol/parse.js';
+import { parseMessage, parseMessageDeferringPayload } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
 import type { CallStreamEvents } from './call-stream-events.js';
@@ -192,12 +192,12 @@ export class CallStream
     this.stats.messages++;
     let msg: InboundMessage;
     try {
-      msg = parseMessage(text);
+      msg = parseMessageDeferringPayload(text);
     } catch (err) {
       this.#malformed(err);
       return;
     }
-    if (msg.event === 'media') this.#onMedia(msg);
+    if (msg.event === 'media') this.#onMedia(msg, text);
     else if (msg.event === 'start') this.#onStart(msg);
     else if (this.#start === undefined && msg.event !== 'unknown') {
       this.#malformed(
@@ -284,7 +284,7 @@ export class CallStream
     this.#emit('start');
   }
 
-  #onMedia(msg: MediaMessage): void {
+  #onMedia(msg: MediaMessage, text: string): void {
     const decode = this.#decode;
     if (decode === undefined) {
       this.#malformed(new CallstreamError('ERR_NOT_STARTED', 'media received before start'));
@@ -293,9 +293,17 @@ export class CallStream
     let samples: Int16Array;
     try {
       samples = decode(msg.payload);
-    } catch (err) {
-      this.#malformed(err);
-      return;
+    } catch {
+      // The fast path did not prove the text was JSON: let the full parser decide, so the error
+      // (or a valid but unusual payload, e.g. with JSON escapes) is exactly what it says.
+      try {
+        const checked = parseMessage(text);
+        msg = checked as MediaMessage;
+        samples = decode(msg.payload);
+      } catch (err) {
+        this.#malformed(err);
+        return;
+      }
     }
     const { track } = msg;
     const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
