@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { CallstreamError } from './errors.js';
+import { CallStream } from './stream/call-stream.js';
 import {
-  CallStream,
   kClosed,
   kFail,
   kFrameError,
   kReceive,
   kReceiveBinary,
   type StreamTransport,
-} from './stream/call-stream.js';
+} from './stream/internal.js';
 import { STREAM_DEFAULTS, type StreamOptions } from './stream/options.js';
 
 const OPEN = 1;

@@ -78,7 +78,8 @@ export type { VerifyPlivoSignatureOptions } from './auth/verify-plivo-signature.
 export type { CreateStreamServerOptions, StreamServerEvents } from './server.js';
 export type { StreamServerOptions } from './stream-hub.js';
 export type { Authenticate, PathOption } from './upgrade.js';
-export type { CallStreamEvents, DtmfEvent, StreamTransport } from './stream/call-stream.js';
+export type { CallStreamEvents, DtmfEvent } from './stream/call-stream-events.js';
+export type { StreamTransport } from './stream/internal.js';
 export type { AudioFrame } from './stream/audio-frame.js';
 export type { FramesOptions } from './stream/frame-iterator.js';
 export type { StreamOptions } from './stream/options.js';

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { kHandlerError, type CallStream } from './stream/call-stream.js';
+import type { CallStream } from './stream/call-stream.js';
+import { kHandlerError } from './stream/internal.js';
 import { StreamHub, type StreamServerOptions } from './stream-hub.js';
 import { rejectUpgrade } from './upgrade.js';
 

@@ -4,7 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { acceptStream } from './accept-stream.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
-import { kHandlerError, kTerminate, type CallStream } from './stream/call-stream.js';
+import type { CallStream } from './stream/call-stream.js';
+import { kHandlerError, kTerminate } from './stream/internal.js';
 import { resolveStreamOptions, type StreamOptions } from './stream/options.js';
 import {
   createPathMatcher,

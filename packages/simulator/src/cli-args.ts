@@ -15,7 +15,7 @@ clearedAudio; checks every command against the protocol.
   <url>                      ws:// or wss:// URL of the server (query string kept)
 
 Audio
-  --wav <file>               what the caller says: a WAV file, any sample rate and channel
+  --wav <file>               what the caller says: a WAV file, 8 to 192 kHz, any channel
                              count (mixed to mono, resampled). Default: silence
   --format <format>          mulaw (default) | l16-8k | l16-16k | l16-24k
   --tracks <tracks>          inbound (default) | outbound | both. outbound carries what the

@@ -13,7 +13,7 @@ export interface SimulateCallOptions {
   /** The WebSocket URL to call (`ws://` or `wss://`); any server, not only callstream's. */
   url: string;
   /**
-   * What the caller says: a WAV file (any sample rate and channel count: mixed to mono and
+   * What the caller says: a WAV file (8 to 192 kHz, any channel count: mixed to mono and
    * resampled to the call's rate) or mono samples. Default: none, the caller is silent.
    */
   audio?: CallerAudio;

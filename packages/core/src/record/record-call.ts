@@ -3,7 +3,8 @@
  * (the `outbound` track and/or what the bot played) on the right, both on one timeline.
  */
 import type { AudioFrame } from '../stream/audio-frame.js';
-import { kOutgoingTaps, type CallStream } from '../stream/call-stream.js';
+import type { CallStream } from '../stream/call-stream.js';
+import { kOutgoingTaps } from '../stream/internal.js';
 import type { OutgoingTap } from '../stream/playback-queue.js';
 import { BotTrack } from './bot-track.js';
 import { FramePlacer } from './frame-placer.js';

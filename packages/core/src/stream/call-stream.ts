@@ -33,19 +33,6 @@ import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
 import { createStats, type StreamStats } from './stats.js';
 import { TrackTimeline } from './track-timeline.js';
 
-export {
-  kClosed,
-  kFail,
-  kFrameError,
-  kHandlerError,
-  kOutgoingTaps,
-  kReceive,
-  kReceiveBinary,
-  kTerminate,
-} from './internal.js';
-export type { StreamTransport } from './internal.js';
-export type { CallStreamEvents, DtmfEvent } from './call-stream-events.js';
-
 const DIGITS = /^[0-9A-D*#]+$/;
 let markCounter = 0;
 

@@ -1,8 +1,7 @@
+import { isSupportedRate } from '../codec/resampler.js';
 import type { AudioFrame } from './audio-frame.js';
 import { FrameSubscriber, type FramesOptions } from './frame-iterator.js';
 import type { StreamStats } from './stats.js';
-
-const SAMPLE_RATES = [8000, 16000, 24000, 48000];
 
 /** Throws a `TypeError` naming the first invalid option of `frames()`. */
 export function checkFramesOptions(options: FramesOptions): void {
@@ -10,9 +9,9 @@ export function checkFramesOptions(options: FramesOptions): void {
   if (track !== undefined && track !== 'inbound' && track !== 'outbound') {
     throw new TypeError(`Invalid option "track": 'inbound' or 'outbound' (got ${String(track)})`);
   }
-  if (sampleRate !== undefined && !SAMPLE_RATES.includes(sampleRate)) {
+  if (sampleRate !== undefined && !isSupportedRate(sampleRate)) {
     throw new TypeError(
-      `Invalid option "sampleRate": one of ${SAMPLE_RATES.join(', ')} (got ${String(sampleRate)})`,
+      `Invalid option "sampleRate": a whole number of Hz from 8000 to 192000 (got ${String(sampleRate)})`,
     );
   }
 }

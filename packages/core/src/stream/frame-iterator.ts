@@ -7,7 +7,7 @@ import { FrameQueue } from './frame-queue.js';
 export interface FramesOptions {
   /** Only frames of this track. Default: every track. */
   track?: Track;
-  /** Resample to this rate (8000, 16000, 24000 or 48000) with a streaming resampler per track. Default: the stream's rate. */
+  /** Resample to this rate (a whole number of Hz from 8000 to 192000) with a streaming resampler per track. Default: the stream's rate. */
   sampleRate?: number;
   /** Aborting ends the iterator: the pending `next()` rejects with an `AbortError`, like `events.on`. */
   signal?: AbortSignal;

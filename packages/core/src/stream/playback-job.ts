@@ -1,3 +1,4 @@
+import { isSupportedRate } from '../codec/resampler.js';
 import { CallstreamError } from '../errors.js';
 import {
   PcmBuffer,
@@ -8,7 +9,6 @@ import {
   type PlaybackResult,
 } from './playback.js';
 
-const SUPPORTED_RATES = [8000, 16000, 24000, 48000];
 let nameCounter = 0;
 
 /**
@@ -40,9 +40,9 @@ export class PlaybackJob {
     options: PlayAudioOptions,
     cancel: (job: PlaybackJob) => Promise<void>,
   ) {
-    if (options.sampleRate !== undefined && !SUPPORTED_RATES.includes(options.sampleRate)) {
+    if (options.sampleRate !== undefined && !isSupportedRate(options.sampleRate)) {
       throw new TypeError(
-        `Invalid option "sampleRate": one of ${SUPPORTED_RATES.join(', ')} (got ${String(options.sampleRate)})`,
+        `Invalid option "sampleRate": a whole number of Hz from 8000 to 192000 (got ${String(options.sampleRate)})`,
       );
     }
     const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
