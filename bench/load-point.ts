@@ -1,5 +1,5 @@
 /**
- * One load point: a fresh server process and a fresh generator process, N calls connected,
+ * One load point: a fresh server process and fresh generator processes, N calls connected,
  * media flowing, a warmup, one measurement window, then hang-up and a full frame count.
  */
 import { availableParallelism } from 'node:os';

@@ -1,7 +1,9 @@
 /** The machine a result came from: numbers are only comparable on the same one. */
-import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PINNED } from './child.js';
 import { hasBufferutil } from './deps.js';
+import { machineCpuPercent, readCpuTimes } from './system-load.js';
 
 export interface MachineInfo {
   cpu: string;
@@ -10,14 +12,20 @@ export interface MachineInfo {
   os: string;
   node: string;
   date: string;
-  /** Server and generator each pinned to their own CPU (taskset). */
+  /** Server and generators each pinned to their own CPU (taskset). */
   pinned: boolean;
   bufferutil: boolean;
-  /** 1-minute load average when the bench started: above ~0.5 something else is running. */
-  loadAverage: number;
+  /**
+   * CPU other processes used in the second before the bench started, % of one core (undefined
+   * without /proc/stat). The load average would not do: the build that runs first raises it.
+   */
+  busyAtStart: number | undefined;
 }
 
-export function machineInfo(): MachineInfo {
+export async function machineInfo(): Promise<MachineInfo> {
+  const before = readCpuTimes();
+  await sleep(1000);
+  const after = readCpuTimes();
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: availableParallelism(),
@@ -27,6 +35,9 @@ export function machineInfo(): MachineInfo {
     date: new Date().toISOString(),
     pinned: PINNED,
     bufferutil: hasBufferutil(),
-    loadAverage: loadavg()[0] ?? 0,
+    busyAtStart:
+      before === undefined || after === undefined
+        ? undefined
+        : machineCpuPercent(before, after, availableParallelism()),
   };
 }

@@ -43,7 +43,7 @@ export const USAGE = `Usage: pnpm bench [-- flags]
   --quick               small N, short windows: a smoke run of about a minute
   --calls 500,1000      calls at each load point of the server section
   --seconds N           measurement window of the server section (default 10, quick 3)
-  --only a,b            sections to run: ${SECTIONS.join(', ')} (default: all)
+  --only server,memory  sections to run: ${SECTIONS.join(', ')} (default: all)
   --variants a,b,c      server variants to run (default: all)
   --generators N        load generator processes (default: one per core besides the server's, max 4)
   --profile             CPU-profile the server processes of the server section

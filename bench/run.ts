@@ -2,9 +2,9 @@
  * `pnpm bench`: the pipeline bench, then the server benches (load, capacity, memory). Prints one
  * markdown table per section and writes everything to bench/results/latest.json. See README.md.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { runCapacity, type CapacityResult } from './capacity.js';
+import { MAX_OTHER_CPU_PERCENT, runCapacity, type CapacityResult } from './capacity.js';
 import { VARIANT_NAMES } from './ipc.js';
 import { machineInfo } from './machine.js';
 import { runMemory, type MemoryResult } from './memory.js';
@@ -21,7 +21,14 @@ import {
 } from './report.js';
 import { runServerBench, type ServerBenchResult } from './server-bench.js';
 
-const options = parseOptions(process.argv.slice(2));
+const options = (() => {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 if (options === 'help') {
   console.log(USAGE);
   process.exit(0);
@@ -32,13 +39,13 @@ const profileDir = options.profile ? `${resultsDir}profiles` : undefined;
 const started = Date.now();
 const progress = (line: string): void =>
   console.error(`  [${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`);
-const machine = machineInfo();
+const machine = await machineInfo();
 
 console.log(`# callstream bench${options.quick ? ' (quick)' : ''}\n\n${machineTable(machine)}\n`);
-if (machine.loadAverage > 0.5) {
+if (machine.busyAtStart !== undefined && machine.busyAtStart > MAX_OTHER_CPU_PERCENT) {
   console.log(
-    `> The machine is busy (load average ${machine.loadAverage.toFixed(2)}): socket numbers will be noisy; ` +
-      'points where other processes took CPU are marked "disturbed".\n',
+    `> Other processes are using ${machine.busyAtStart.toFixed(0)} % of a core: socket numbers will be noisy; ` +
+      'load points where they took CPU are marked "disturbed".\n',
   );
 }
 
@@ -50,7 +57,10 @@ if (options.sections.has('pipeline')) {
 
 let server: ServerBenchResult | undefined;
 if (options.sections.has('server')) {
-  if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
+  if (profileDir !== undefined) {
+    await rm(profileDir, { recursive: true, force: true });
+    await mkdir(profileDir, { recursive: true });
+  }
   server = await runServerBench(options, profileDir, (p) =>
     progress(
       `server ${p.variant} × ${p.calls}: CPU ${p.server.cpuPercent.toFixed(1)} %, loop p99 ${p.server.eventLoopP99Ms.toFixed(1)} ms`,
