@@ -7,7 +7,7 @@
 import { CallstreamError } from '../errors.js';
 import type { MediaFormat, WireEncoding } from '../protocol/messages.js';
 import { base64DecodedLength, writeBase64 } from './base64.js';
-import { createByteScratch, ensureCapacity } from './byte-scratch.js';
+import { createByteScratch, ensureCapacity, type ByteScratch } from './byte-scratch.js';
 import {
   decodeL16,
   decodeL16Into,
@@ -44,6 +44,13 @@ function checkFormat(format: MediaFormat): void {
   }
 }
 
+// One slab and one scratch for the whole process, shared by every stream: decoding is
+// synchronous, so they are never used by two frames at once, and a thousand streams then touch
+// one warm buffer instead of a thousand cold ones (and hold no buffers while idle).
+let slab: SampleSlab | undefined;
+let decodeScratch: ByteScratch | undefined;
+let encodeScratch: ByteScratch | undefined;
+
 function invalidBase64(): CallstreamError {
   return new CallstreamError('ERR_INVALID_BASE64');
 }
@@ -69,19 +76,21 @@ function oddLength(byteLength: number): CallstreamError {
  */
 export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
   checkFormat(format);
-  const slab = new SampleSlab();
+  slab ??= new SampleSlab();
+  const shared = slab;
   if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
     // The wire bytes already are the in-memory samples: decode base64 into the slab directly.
     return (payload) => {
       const byteLength = base64DecodedLength(payload);
       if (byteLength < 0) throw invalidBase64();
-      slab.reserve(byteLength);
-      if (!writeBase64(payload, byteLength, slab.bytes, slab.offset)) throw invalidBase64();
+      shared.reserve(byteLength);
+      if (!writeBase64(payload, byteLength, shared.bytes, shared.offset)) throw invalidBase64();
       if (byteLength % 2 !== 0) throw oddLength(byteLength);
-      return slab.take(byteLength >> 1);
+      return shared.take(byteLength >> 1);
     };
   }
-  const scratch = createByteScratch();
+  decodeScratch ??= createByteScratch();
+  const scratch = decodeScratch;
   const mulaw = format.encoding === 'audio/x-mulaw';
   return (payload) => {
     const byteLength = base64DecodedLength(payload);
@@ -89,12 +98,12 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
     ensureCapacity(scratch, byteLength);
     if (!writeBase64(payload, byteLength, scratch.buffer, 0)) throw invalidBase64();
     if (mulaw) {
-      const out = slab.take(byteLength);
+      const out = shared.take(byteLength);
       decodeMulawInto(scratch.buffer, out, byteLength);
       return out;
     }
     if (byteLength % 2 !== 0) throw oddLength(byteLength);
-    const out = slab.take(byteLength >> 1);
+    const out = shared.take(byteLength >> 1);
     decodeL16Into(scratch.buffer, out, byteLength);
     return out;
   };
@@ -111,7 +120,8 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
  */
 export function createFrameEncoder(format: MediaFormat): (pcm: Int16Array) => string {
   checkFormat(format);
-  const scratch = createByteScratch();
+  encodeScratch ??= createByteScratch();
+  const scratch = encodeScratch;
   if (format.encoding === 'audio/x-mulaw') {
     return (pcm) => {
       ensureCapacity(scratch, pcm.length);

@@ -69,6 +69,7 @@ export class CallStream
   #bytesPerSample = 1;
   #failure: CallstreamError | undefined;
   #isClosed = false;
+  #hasMediaListeners = false;
   #startTimer: NodeJS.Timeout;
   #resolveStarted!: () => void;
   #rejectStarted!: (err: Error) => void;
@@ -99,8 +100,15 @@ export class CallStream
       this[kFail](new CallstreamError('ERR_START_TIMEOUT'));
     }, this.#options.startTimeoutMs);
     // Frames kept for the first consumer go to the first 'media' listener once it is attached.
-    (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'media' && this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
+    // A flag, not listenerCount(), on the per-frame path.
+    const emitter = this as EventEmitter;
+    emitter.on('newListener', (event: string | symbol) => {
+      if (event !== 'media') return;
+      this.#hasMediaListeners = true;
+      if (this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
+    });
+    emitter.on('removeListener', (event: string | symbol) => {
+      if (event === 'media') this.#hasMediaListeners = this.listenerCount('media') > 0;
     });
   }
 
@@ -294,22 +302,24 @@ export class CallStream
     }
     const { track } = msg;
     const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
-    this.stats.frames[track]++;
-    this.stats.bytes[track] += samples.length * this.#bytesPerSample;
-    const { chunk, timestamp, fill } = this.#timeline.place(
-      track,
-      msg.chunk,
-      msg.timestamp,
-      samples,
-      rate,
-    );
-    for (const frame of fill) this.#deliver(frame);
+    const stats = this.stats;
+    const bytes = samples.length * this.#bytesPerSample;
+    if (track === 'inbound') {
+      stats.frames.inbound++;
+      stats.bytes.inbound += bytes;
+    } else {
+      stats.frames.outbound++;
+      stats.bytes.outbound += bytes;
+    }
+    const timeline = this.#timeline;
+    const fill = timeline.place(track, msg.chunk, msg.timestamp, samples, rate);
+    for (let i = 0; i < fill.length; i++) this.#deliver(fill[i] as AudioFrame);
     this.#deliver({
       track,
       samples,
       sampleRate: rate,
-      timestamp,
-      chunk,
+      timestamp: timeline.timestamp,
+      chunk: timeline.chunk,
       sequenceNumber: msg.sequenceNumber ?? -1,
     });
   }
@@ -319,7 +329,7 @@ export class CallStream
   }
 
   readonly #emitMedia = (frame: AudioFrame): void => {
-    if (this.listenerCount('media') > 0) this.#emit('media', frame);
+    if (this.#hasMediaListeners) this.#emit('media', frame);
   };
 
   #flushEarly(): void {

@@ -3,16 +3,22 @@ import type { AudioFrame } from './audio-frame.js';
 import type { StreamStats } from './stats.js';
 
 const MAX_FILL_FRAMES = 250; // at most 5 s of silence per gap: a wild chunk jump must not allocate gigabytes
+const NO_FILL: readonly AudioFrame[] = [];
 
 /**
  * Per-track chunk bookkeeping: counts gaps and out-of-order frames, fills gaps with silence when
- * asked, and supplies `chunk`/`timestamp` when a message omits them.
+ * asked, and supplies `chunk`/`timestamp` when a message omits them. Runs once per frame, so it
+ * keeps plain numbers and allocates nothing unless it fills a gap.
  */
 export class TrackTimeline {
-  readonly #last: Record<Track, { chunk: number; timestamp: number } | undefined> = {
-    inbound: undefined,
-    outbound: undefined,
-  };
+  /** Last (highest) chunk and its timestamp per track; NaN before the first frame. */
+  #inChunk = NaN;
+  #inTime = NaN;
+  #outChunk = NaN;
+  #outTime = NaN;
+  /** The placed frame's chunk and timestamp, set by {@link place}. */
+  chunk = 0;
+  timestamp = 0;
   readonly #stats: StreamStats;
   readonly #fillGaps: boolean;
 
@@ -22,8 +28,9 @@ export class TrackTimeline {
   }
 
   /**
-   * Places a frame on its track's timeline. Returns the silence frames to deliver before it
-   * (empty unless `fillGaps` is on and frames are missing).
+   * Places a frame on its track's timeline: sets {@link chunk} and {@link timestamp}, and
+   * returns the silence frames to deliver before it (empty unless `fillGaps` is on and frames
+   * are missing).
    */
   place(
     track: Track,
@@ -31,23 +38,37 @@ export class TrackTimeline {
     timestamp: number | undefined,
     samples: Int16Array,
     sampleRate: number,
-  ): { chunk: number; timestamp: number; fill: AudioFrame[] } {
-    const last = this.#last[track];
+  ): readonly AudioFrame[] {
+    const inbound = track === 'inbound';
+    const lastChunk = inbound ? this.#inChunk : this.#outChunk;
+    const lastTime = inbound ? this.#inTime : this.#outTime;
+    const first = Number.isNaN(lastChunk);
     const frameMs = (samples.length * 1000) / sampleRate;
-    const c = chunk ?? (last === undefined ? 1 : last.chunk + 1);
-    const t = timestamp ?? (last === undefined ? Date.now() : last.timestamp + frameMs);
-    let fill: AudioFrame[] = NO_FILL;
-    if (last !== undefined) {
-      if (c <= last.chunk) this.#stats.outOfOrder++;
-      else if (c > last.chunk + 1) {
-        const missing = c - last.chunk - 1;
+    const c = chunk ?? (first ? 1 : lastChunk + 1);
+    const t = timestamp ?? (first ? Date.now() : lastTime + frameMs);
+    this.chunk = c;
+    this.timestamp = t;
+    let fill = NO_FILL;
+    if (!first) {
+      if (c <= lastChunk) {
+        this.#stats.outOfOrder++;
+        return NO_FILL; // the timeline keeps its highest chunk
+      }
+      const missing = c - lastChunk - 1;
+      if (missing > 0) {
         this.#stats.gaps[track] += missing;
         if (this.#fillGaps)
           fill = this.#silence(track, c, t, missing, samples.length, sampleRate, frameMs);
       }
     }
-    if (last === undefined || c > last.chunk) this.#last[track] = { chunk: c, timestamp: t };
-    return { chunk: c, timestamp: t, fill };
+    if (inbound) {
+      this.#inChunk = c;
+      this.#inTime = t;
+    } else {
+      this.#outChunk = c;
+      this.#outTime = t;
+    }
+    return fill;
   }
 
   #silence(
@@ -75,5 +96,3 @@ export class TrackTimeline {
     return frames;
   }
 }
-
-const NO_FILL: AudioFrame[] = [];
