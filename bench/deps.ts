@@ -16,6 +16,17 @@ export async function loadCore(): Promise<CoreModule> {
   return (await import(coreEntry.href)) as CoreModule;
 }
 
+type ParseModule = typeof import('../packages/core/dist/protocol/parse.js');
+
+/**
+ * The parse entry point `CallStream` itself uses per frame (internal to core): media messages
+ * whose payload the strict base64 decoder checks anyway skip a second check in the parser.
+ */
+export async function loadStreamParse(): Promise<ParseModule['parseMessageDeferringPayload']> {
+  const url = new URL('../../packages/core/dist/protocol/parse.js', import.meta.url);
+  return ((await import(url.href)) as ParseModule).parseMessageDeferringPayload;
+}
+
 /** Whether `ws` finds its optional native `bufferutil` (it masks and unmasks frames). */
 export function hasBufferutil(): boolean {
   if (process.env['WS_NO_BUFFER_UTIL'] !== undefined) return false;
