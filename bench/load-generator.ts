@@ -53,7 +53,7 @@ function startMessage(call: Call): string {
     start: {
       callId: randomUUID(),
       streamId: call.streamId,
-      accountId: 'MAXXXXXXXXXXXXXXXXXX',
+      accountId: 'MAZDQ5ZTM4ODI1NTEwYT',
       tracks: ['inbound'],
       mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
     },

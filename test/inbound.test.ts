@@ -37,7 +37,7 @@ describe('inbound audio', () => {
     const stream = await streamP;
     expect(stream.callId).toBe('c-1');
     expect(stream.streamId).toBe('s-1');
-    expect(stream.accountId).toBe('MAXXXXXXXXXXXXXXXXXX');
+    expect(stream.accountId).toBe('MAZDQ5ZTM4ODI1NTEwYT');
     expect(stream.tracks).toEqual(['inbound']);
     expect(stream.format).toEqual({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
     expect(stream.extraHeaders).toEqual({ userId: '12345', sessionId: 'abc' });

@@ -61,7 +61,7 @@ export class FakePlatform {
       start: {
         callId: spec.callId ?? 'call-1',
         streamId: this.streamId,
-        accountId: spec.accountId ?? 'MAXXXXXXXXXXXXXXXXXX',
+        accountId: spec.accountId ?? 'MAZDQ5ZTM4ODI1NTEwYT',
         tracks: spec.tracks ?? ['inbound'],
         mediaFormat: {
           encoding: spec.encoding ?? 'audio/x-mulaw',

@@ -80,3 +80,30 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function fieldError(code: CallstreamErrorCode, detail: string): CallstreamError {
   return new CallstreamError(code, `${ERROR_CODES[code].message}: ${detail}`);
 }
+
+/**
+ * `JSON.parse` for an untrusted text frame that must hold an object: `ERR_INVALID_MESSAGE` for
+ * a non-string or a non-object, `ERR_INVALID_JSON` for text that is not JSON. `what` names the
+ * frame in the messages ("Frame", "Command").
+ */
+export function parseJsonObject(text: unknown, what: string): Record<string, unknown> {
+  if (typeof text !== 'string') {
+    throw new CallstreamError(
+      'ERR_INVALID_MESSAGE',
+      `Expected a text frame, got ${describe(text)}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CallstreamError('ERR_INVALID_JSON', `${what} is not valid JSON`, { cause: err });
+  }
+  if (!isRecord(value)) {
+    throw new CallstreamError(
+      'ERR_INVALID_MESSAGE',
+      `${what} is ${describe(value)}, not an object`,
+    );
+  }
+  return value;
+}

@@ -7,7 +7,7 @@
  */
 
 import { CallstreamError } from '../errors.js';
-import { describe, isRecord } from './fields.js';
+import { describe, isRecord, parseJsonObject } from './fields.js';
 import type { OutboundCommand, PlayAudioCommand } from './messages.js';
 
 /**
@@ -26,24 +26,7 @@ import type { OutboundCommand, PlayAudioCommand } from './messages.js';
  * // throws ERR_INVALID_FIELD: playAudio media.contentType "audio/x-mulaw;rate=8000" must be bare ...
  */
 export function parseCommand(text: string): OutboundCommand {
-  if (typeof text !== 'string') {
-    throw new CallstreamError(
-      'ERR_INVALID_MESSAGE',
-      `Expected a text frame, got ${describe(text)}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CallstreamError('ERR_INVALID_JSON', 'Command is not valid JSON', { cause: err });
-  }
-  if (!isRecord(value)) {
-    throw new CallstreamError(
-      'ERR_INVALID_MESSAGE',
-      `Command is ${describe(value)}, not an object`,
-    );
-  }
+  const value = parseJsonObject(text, 'Command');
   const event = value.event;
   if (typeof event !== 'string') {
     throw new CallstreamError('ERR_INVALID_MESSAGE', `Command has ${describe(event)} as its event`);

@@ -23,7 +23,7 @@ const start = (inner: Record<string, unknown>, outer: Record<string, unknown> = 
     start: {
       callId: CALL,
       streamId: STREAM,
-      accountId: 'MAXXXXXXXXXXXXXXXXXX',
+      accountId: 'MAZDQ5ZTM4ODI1NTEwYT',
       tracks: ['inbound'],
       mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
       ...inner,
@@ -39,7 +39,7 @@ describe('parseMessage: start', () => {
       sequenceNumber: 1,
       callId: CALL,
       streamId: STREAM,
-      accountId: 'MAXXXXXXXXXXXXXXXXXX',
+      accountId: 'MAZDQ5ZTM4ODI1NTEwYT',
       tracks: ['inbound'],
       mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
       extraHeaders: 'userId=12345;sessionId=abc',

@@ -13,6 +13,7 @@ import {
   describe,
   fieldError,
   isRecord,
+  parseJsonObject,
   readNumber,
   readString,
   readTrack,
@@ -74,21 +75,7 @@ export function parseMessageDeferringPayload(text: string): InboundMessage {
  * @internal
  */
 export function parseMessageGeneral(text: string): InboundMessage {
-  if (typeof text !== 'string') {
-    throw new CallstreamError(
-      'ERR_INVALID_MESSAGE',
-      `Expected a text frame, got ${describe(text)}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CallstreamError('ERR_INVALID_JSON', undefined, { cause: err });
-  }
-  if (!isRecord(value)) {
-    throw new CallstreamError('ERR_INVALID_MESSAGE', `Frame is ${describe(value)}, not an object`);
-  }
+  const value = parseJsonObject(text, 'Frame');
   const event = value.event;
   if (typeof event !== 'string') {
     throw new CallstreamError('ERR_INVALID_MESSAGE', `Frame has ${describe(event)} as its event`);

@@ -85,20 +85,20 @@ describe('platform → server messages', () => {
       sequenceNumber: 1,
       callId: 'c1',
       streamId: STREAM,
-      accountId: 'MAXXXXXXXXXXXXXXXXXX',
+      accountId: 'MAZDQ5ZTM4ODI1NTEwYT',
       tracks: ['inbound'],
       mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
       extraHeaders: 'userId=12345;sessionId=abc',
     });
     expect(text).toBe(
-      `{"event":"start","sequenceNumber":1,"start":{"callId":"c1","streamId":"${STREAM}","accountId":"MAXXXXXXXXXXXXXXXXXX","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000}},"extra_headers":"userId=12345;sessionId=abc"}`,
+      `{"event":"start","sequenceNumber":1,"start":{"callId":"c1","streamId":"${STREAM}","accountId":"MAZDQ5ZTM4ODI1NTEwYT","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000}},"extra_headers":"userId=12345;sessionId=abc"}`,
     );
     expect(parseMessage(text)).toStrictEqual({
       event: 'start',
       sequenceNumber: 1,
       callId: 'c1',
       streamId: STREAM,
-      accountId: 'MAXXXXXXXXXXXXXXXXXX',
+      accountId: 'MAZDQ5ZTM4ODI1NTEwYT',
       tracks: ['inbound'],
       mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
       extraHeaders: 'userId=12345;sessionId=abc',
