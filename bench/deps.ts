@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Core from '../packages/core/dist/index.js';
+import type * as Parse from '../packages/core/dist/protocol/parse.js';
 
 export type CoreModule = typeof Core;
 
@@ -16,7 +17,7 @@ export async function loadCore(): Promise<CoreModule> {
   return (await import(coreEntry.href)) as CoreModule;
 }
 
-type ParseModule = typeof import('../packages/core/dist/protocol/parse.js');
+type ParseModule = typeof Parse;
 
 /**
  * The parse entry point `CallStream` itself uses per frame (internal to core): media messages
