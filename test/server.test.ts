@@ -2,26 +2,11 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createStreamServer, isCallstreamError, type CallStream } from '@callstream/core';
+import { upgradeStatus } from './helpers/adapter-clients.js';
 import { FakePlatform, le16 } from './helpers/fake-platform.js';
 import { collect, startServer } from './helpers/server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves with the HTTP status of a refused upgrade (or 101 if it was accepted). */
-function upgradeStatus(url: string, headers?: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.on('error', () => {});
-  });
-}
 
 describe('createStreamServer', () => {
   it('closes with 1008 and rejects started when no start arrives in time', async () => {

@@ -103,7 +103,7 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
  * @example
  * const server = createStreamServer({ port: 8080, path: '/stream' });
  * server.on('stream', async (stream) => {
- *   for await (const frame of stream) console.log(frame.track, frame.samples.length);
+ *   for await (const frame of stream) transcriber.write(frame.samples);
  * });
  * await server.listen();
  */

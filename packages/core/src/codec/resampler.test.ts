@@ -52,6 +52,46 @@ function concat(parts: Int16Array[]): Int16Array {
   return out;
 }
 
+/** Total output length, over process() and flush(), is round(N × to / from) for every pair and length. */
+function expectLengthRule(pairs: readonly (readonly [number, number])[], lengths: number[]): void {
+  for (const [from, to] of pairs) {
+    for (const length of lengths) {
+      const resampler = createResampler(from, to);
+      const total = resampler.process(new Int16Array(length)).length + resampler.flush().length;
+      expect(total, `${from} → ${to}, ${length} samples`).toBe(Math.round((length * to) / from));
+    }
+  }
+}
+
+/** Any chunking (1-sample and empty chunks included) gives the one-shot output, for every pair. */
+function expectChunkingInvariance(
+  pairs: readonly (readonly [number, number])[],
+  inputLength: number,
+): void {
+  const input = Int16Array.from({ length: inputLength }, (_, i) =>
+    Math.round(12000 * Math.sin(i / 7) + 8000 * Math.sin(i / 2.3)),
+  );
+  const oneShot = new Map(pairs.map(([from, to]) => [`${from}>${to}`, resample(input, from, to)]));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...pairs),
+      fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.nat(400)), { maxLength: 40 }),
+      ([from, to], sizes) => {
+        const resampler = createResampler(from, to);
+        const parts: Int16Array[] = [];
+        let at = 0;
+        for (const size of sizes) {
+          parts.push(resampler.process(input.subarray(at, at + size)));
+          at = Math.min(input.length, at + size);
+        }
+        parts.push(resampler.process(input.subarray(at)), resampler.flush());
+        expect(concat(parts)).toEqual(oneShot.get(`${from}>${to}`));
+      },
+    ),
+    { numRuns: 150 },
+  );
+}
+
 describe('createResampler', () => {
   it('keeps a 3.4 kHz tone within 1 dB from 16 kHz to 8 kHz', () => {
     const input = tone(3400, 16000, 16000);
@@ -88,40 +128,11 @@ describe('createResampler', () => {
   });
 
   it('outputs round(inputLength × to / from) samples in total, for every pair', () => {
-    for (const [from, to] of PAIRS) {
-      for (const length of [0, 1, 2, 3, 5, 7, 11, 160, 161, 479, 480, 1001]) {
-        const resampler = createResampler(from, to);
-        const total = resampler.process(new Int16Array(length)).length + resampler.flush().length;
-        expect(total, `${from} → ${to}, ${length} samples`).toBe(Math.round((length * to) / from));
-      }
-    }
+    expectLengthRule(PAIRS, [0, 1, 2, 3, 5, 7, 11, 160, 161, 479, 480, 1001]);
   });
 
   it('gives the same output for any chunking, 1-sample and empty chunks included', () => {
-    const input = Int16Array.from({ length: 1200 }, (_, i) =>
-      Math.round(12000 * Math.sin(i / 7) + 8000 * Math.sin(i / 2.3)),
-    );
-    const oneShot = new Map(
-      PAIRS.map(([from, to]) => [`${from}>${to}`, resample(input, from, to)]),
-    );
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...PAIRS),
-        fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.nat(400)), { maxLength: 40 }),
-        ([from, to], sizes) => {
-          const resampler = createResampler(from, to);
-          const parts: Int16Array[] = [];
-          let at = 0;
-          for (const size of sizes) {
-            parts.push(resampler.process(input.subarray(at, at + size)));
-            at = Math.min(input.length, at + size);
-          }
-          parts.push(resampler.process(input.subarray(at)), resampler.flush());
-          expect(concat(parts)).toEqual(oneShot.get(`${from}>${to}`));
-        },
-      ),
-      { numRuns: 150 },
-    );
+    expectChunkingInvariance(PAIRS, 1200);
   });
 
   it('gives the same output for one long call as for 20 ms chunks', () => {
@@ -277,40 +288,11 @@ describe('createResampler at any whole rate from 8 to 192 kHz', () => {
   );
 
   it('outputs round(inputLength × to / from) samples in total, for every pair', () => {
-    for (const [from, to] of OTHER_PAIRS) {
-      for (const length of [0, 1, 2, 3, 5, 7, 11, 160, 161, 441, 479, 882, 1001, 44101]) {
-        const resampler = createResampler(from, to);
-        const total = resampler.process(new Int16Array(length)).length + resampler.flush().length;
-        expect(total, `${from} → ${to}, ${length} samples`).toBe(Math.round((length * to) / from));
-      }
-    }
+    expectLengthRule(OTHER_PAIRS, [0, 1, 2, 3, 5, 7, 11, 160, 161, 441, 479, 882, 1001, 44101]);
   });
 
   it('gives the same output for any chunking, 1-sample and empty chunks included', () => {
-    const input = Int16Array.from({ length: 1500 }, (_, i) =>
-      Math.round(12000 * Math.sin(i / 7) + 8000 * Math.sin(i / 2.3)),
-    );
-    const oneShot = new Map(
-      OTHER_PAIRS.map(([from, to]) => [`${from}>${to}`, resample(input, from, to)]),
-    );
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...OTHER_PAIRS),
-        fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.nat(400)), { maxLength: 40 }),
-        ([from, to], sizes) => {
-          const resampler = createResampler(from, to);
-          const parts: Int16Array[] = [];
-          let at = 0;
-          for (const size of sizes) {
-            parts.push(resampler.process(input.subarray(at, at + size)));
-            at = Math.min(input.length, at + size);
-          }
-          parts.push(resampler.process(input.subarray(at)), resampler.flush());
-          expect(concat(parts)).toEqual(oneShot.get(`${from}>${to}`));
-        },
-      ),
-      { numRuns: 150 },
-    );
+    expectChunkingInvariance(OTHER_PAIRS, 1500);
   });
 
   it('gives the same output for 20 ms chunks of 44.1 kHz as for one long call', () => {

@@ -45,7 +45,7 @@ import { parseStart } from './parse-start.js';
  * @example
  * const msg = parseMessage(text);
  * if (msg.event === 'media') decode(msg.payload);
- * else if (msg.event === 'start') console.log(msg.callId, msg.mediaFormat.sampleRate);
+ * else if (msg.event === 'start') logger.info({ callId: msg.callId }, 'call started');
  */
 export function parseMessage(text: string): InboundMessage {
   if (typeof text === 'string') {
