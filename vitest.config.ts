@@ -1,18 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string): string =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, entry = 'index'): string =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the sources, so a change is tested without a build.
-    alias: {
-      '@callstream/core': src('core'),
-      '@callstream/http': src('http'),
-      '@callstream/fastify': src('fastify'),
-      '@callstream/simulator': src('simulator'),
-    },
+    // Tests run against the sources, so a change is tested without a build. Exact matches: a
+    // bare '@callstream/core' alias would also rewrite '@callstream/core/internal' as a prefix.
+    alias: [
+      { find: /^@callstream\/core\/internal$/, replacement: src('core', 'internal') },
+      { find: /^@callstream\/core$/, replacement: src('core') },
+      { find: /^@callstream\/http$/, replacement: src('http') },
+      { find: /^@callstream\/fastify$/, replacement: src('fastify') },
+      { find: /^@callstream\/simulator$/, replacement: src('simulator') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],

@@ -2,19 +2,30 @@
  * Where the bench finds `@callstream/core`: its build output, loaded by path. The bench is not a
  * workspace package, so the name does not resolve from here; the path is relative to the
  * compiled file (bench/dist/deps.js), and the types come from the same build, so run
- * `pnpm build` before typechecking or compiling the bench.
+ * `pnpm build` before typechecking or compiling the bench. The bench measures internals too
+ * (the per-frame decoder, the `*Into` codecs, the serializers), so it loads both the public
+ * entry and `@callstream/core/internal`.
  */
 import { createRequire } from 'node:module';
 import type * as Core from '../packages/core/dist/index.js';
+import type * as CoreInternal from '../packages/core/dist/internal.js';
 import type * as Parse from '../packages/core/dist/protocol/parse.js';
 
-export type CoreModule = typeof Core;
+export type CoreModule = typeof Core & typeof CoreInternal;
 
 const coreEntry = new URL('../../packages/core/dist/index.js', import.meta.url);
+const internalEntry = new URL('../../packages/core/dist/internal.js', import.meta.url);
 
-/** Loads `@callstream/core` from its build output. Lazy, so variant (a) does not carry it. */
+/**
+ * Loads `@callstream/core` and `@callstream/core/internal` from the build output, as one
+ * module. Lazy, so variant (a) does not carry it.
+ */
 export async function loadCore(): Promise<CoreModule> {
-  return (await import(coreEntry.href)) as CoreModule;
+  const [core, internal] = await Promise.all([
+    import(coreEntry.href) as Promise<typeof Core>,
+    import(internalEntry.href) as Promise<typeof CoreInternal>,
+  ]);
+  return { ...core, ...internal };
 }
 
 type ParseModule = typeof Parse;

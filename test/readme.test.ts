@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '@callstream/core';
+import { ERROR_CODES } from '@callstream/core/internal';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

@@ -3,12 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import {
-  createStreamServer,
-  pathnameOf,
-  type CallStream,
-  type StreamOptions,
-} from '@callstream/core';
+import { createStreamServer, type CallStream, type StreamOptions } from '@callstream/core';
+import { pathnameOf } from '@callstream/core/internal';
 import { attachStreamServer } from '@callstream/http';
 // Express and Fastify are dependencies of the example apps, not of the repository root: the
 // express and fastify targets are those apps (their stream handler swapped for the suite's).

@@ -1,10 +1,6 @@
 import websocket from '@fastify/websocket';
-import {
-  resolveStreamOptions,
-  STREAM_DEFAULTS,
-  type CallStream,
-  type StreamOptions,
-} from '@callstream/core';
+import { type CallStream, type StreamOptions } from '@callstream/core';
+import { resolveStreamOptions, STREAM_DEFAULTS } from '@callstream/core/internal';
 import type {
   FastifyInstance,
   FastifyPluginAsync,

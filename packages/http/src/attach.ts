@@ -1,12 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import {
-  rejectUpgrade,
-  StreamHub,
-  type CallStream,
-  type StreamServerOptions,
-} from '@callstream/core';
+import { type CallStream, type StreamServerOptions } from '@callstream/core';
+import { rejectUpgrade, StreamHub } from '@callstream/core/internal';
 
 /** Options of {@link attachStreamServer}: the standalone server's options, minus listening. */
 export interface AttachOptions extends StreamServerOptions {

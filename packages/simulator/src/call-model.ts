@@ -3,7 +3,7 @@
  * track, due DTMF, checkpoint acknowledgements), what to do with each frame the server sends, and
  * the tallies that make up the result. {@link SimulatedCall} wires it to a WebSocket and a clock.
  */
-import { createFrameEncoder } from '@callstream/core';
+import { createFrameEncoder } from '@callstream/core/internal';
 import { CommandChecker } from './command-checker.js';
 import type { CallerFrames } from './media-source.js';
 import type {

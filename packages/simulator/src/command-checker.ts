@@ -3,14 +3,14 @@
  * the usable ones into actions. Parsing is core's `parseCommand`; what it cannot know about (this
  * call's streamId, payload contents, chunk sizes, the format used so far) is checked here.
  */
+import { isCallstreamError } from '@callstream/core';
 import {
   createByteScratch,
   decodeBase64Into,
   decodeWire,
-  isCallstreamError,
   parseCommand,
-} from '@callstream/core';
-import type { OutboundCommand, PlayAudioCommand } from '@callstream/core';
+} from '@callstream/core/internal';
+import type { OutboundCommand, PlayAudioCommand } from '@callstream/core/internal';
 import type { Dialect } from './options.js';
 import type { ViolationCode } from './violations.js';
 

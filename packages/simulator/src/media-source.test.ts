@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeWav, isCallstreamError, resample } from '@callstream/core';
+import { encodeWav, isCallstreamError } from '@callstream/core';
+import { resample } from '@callstream/core/internal';
 import { CallerFrames, loadCallerAudio } from './media-source.js';
 import { ramp } from './test-helpers.js';
 

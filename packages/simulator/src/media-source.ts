@@ -2,7 +2,8 @@
  * The caller's side of the call: audio from a WAV file or from samples, mixed to mono, brought to
  * the call's sample rate, and cut into the 20 ms frames the platform sends.
  */
-import { readWavFile, resample, toMono } from '@callstream/core';
+import { readWavFile, toMono } from '@callstream/core';
+import { resample } from '@callstream/core/internal';
 
 /** The caller's audio: a WAV file path, or mono 16-bit samples at a sample rate. */
 export type CallerAudio = string | { samples: Int16Array; sampleRate: number };

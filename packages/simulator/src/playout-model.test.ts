@@ -3,14 +3,13 @@
  * a simulated call and the test checks acknowledgements, clears and the caller's timeline.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeL16, encodeL16 } from '@callstream/core';
 import {
-  decodeL16,
-  encodeL16,
   resample,
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
-} from '@callstream/core';
+} from '@callstream/core/internal';
 import { simulateCall } from './simulate-call.js';
 import { indexOfSamples, ramp, startTestServer } from './test-helpers.js';
 import type { Peer, TestServer } from './test-helpers.js';

@@ -1,13 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  decodeL16,
-  encodeL16,
-  encodeMulaw,
-  readWavFile,
-  resample,
-  serializeCheckpoint,
-} from '@callstream/core';
+import { decodeL16, encodeL16, encodeMulaw, readWavFile } from '@callstream/core';
+import { resample, serializeCheckpoint } from '@callstream/core/internal';
 import { simulateCall } from './simulate-call.js';
 import { ramp, startTestServer } from './test-helpers.js';
 import type { Peer, Received, TestServer } from './test-helpers.js';

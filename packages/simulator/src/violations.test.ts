@@ -3,7 +3,7 @@
  * ones a platform could not use are not acted on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeCheckpoint, serializePlayAudio } from '@callstream/core';
+import { serializeCheckpoint, serializePlayAudio } from '@callstream/core/internal';
 import { simulateCall } from './simulate-call.js';
 import { startTestServer } from './test-helpers.js';
 import type { TestServer } from './test-helpers.js';

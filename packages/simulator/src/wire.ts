@@ -10,7 +10,7 @@ import {
   serializePlayedStream,
   serializeStart,
   serializeStop,
-} from '@callstream/core';
+} from '@callstream/core/internal';
 import type { MediaFormat, Track } from '@callstream/core';
 import type { Dialect } from './options.js';
 

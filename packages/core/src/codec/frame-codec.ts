@@ -8,14 +8,8 @@ import { CallstreamError } from '../errors.js';
 import type { MediaFormat, WireEncoding } from '../protocol/messages.js';
 import { base64DecodedLength, writeBase64 } from './base64.js';
 import { createByteScratch, ensureCapacity, type ByteScratch } from './byte-scratch.js';
-import {
-  decodeL16,
-  decodeL16Into,
-  encodeL16,
-  encodeL16Into,
-  HOST_IS_LITTLE_ENDIAN,
-} from './l16.js';
-import { decodeMulaw, decodeMulawInto, encodeMulaw, encodeMulawInto } from './mulaw.js';
+import { decodeL16, decodeL16Into, encodeL16Into, HOST_IS_LITTLE_ENDIAN } from './l16.js';
+import { decodeMulaw, decodeMulawInto, encodeMulawInto } from './mulaw.js';
 import { SampleSlab } from './sample-slab.js';
 
 /** Sample rates accepted for each wire encoding (mu-law is 8 kHz by definition). */
@@ -151,16 +145,4 @@ export function createFrameEncoder(format: MediaFormat): (pcm: Int16Array) => st
 export function decodeWire(bytes: Uint8Array, encoding: WireEncoding): Int16Array {
   checkEncoding(encoding);
   return encoding === 'audio/x-mulaw' ? decodeMulaw(bytes) : decodeL16(bytes);
-}
-
-/**
- * Encodes PCM to wire bytes of `encoding` (a new array).
- *
- * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` for another encoding.
- * @example
- * encodeWire(Int16Array.of(0, 1), 'audio/x-l16'); // Uint8Array [0, 0, 1, 0]
- */
-export function encodeWire(pcm: Int16Array, encoding: WireEncoding): Uint8Array {
-  checkEncoding(encoding);
-  return encoding === 'audio/x-mulaw' ? encodeMulaw(pcm) : encodeL16(pcm);
 }

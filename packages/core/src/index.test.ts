@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as core from './index.js';
+import * as internal from './internal.js';
+
+describe('the package entries', () => {
+  it('the main entry exports exactly the public API', () => {
+    expect(Object.keys(core).sort()).toStrictEqual(
+      [
+        'CallStream',
+        'CallstreamError',
+        'acceptStream',
+        'createResampler',
+        'createStreamServer',
+        'decodeAlaw',
+        'decodeL16',
+        'decodeMulaw',
+        'encodeAlaw',
+        'encodeL16',
+        'encodeMulaw',
+        'encodeWav',
+        'isCallstreamError',
+        'parseExtraHeaders',
+        'parseMessage',
+        'parseWav',
+        'readWavFile',
+        'recordCall',
+        'toMono',
+        'verifyPlivoSignature',
+      ].sort(),
+    );
+  });
+
+  it('the internal entry shares nothing with the main entry', () => {
+    const shared = Object.keys(internal).filter((name) => Object.hasOwn(core, name));
+    expect(shared).toStrictEqual([]);
+    expect(Object.keys(internal)).toContain('StreamHub');
+  });
+
+  it('package.json maps both entries, types first', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, Record<string, string>>;
+    };
+    expect(pkg.exports).toStrictEqual({
+      '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+      './internal': { types: './dist/internal.d.ts', import: './dist/internal.js' },
+    });
+    for (const entry of Object.values(pkg.exports)) expect(Object.keys(entry)[0]).toBe('types');
+  });
+});

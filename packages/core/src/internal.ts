@@ -1,0 +1,59 @@
+/**
+ * `@callstream/core/internal`: the building blocks the sibling packages (`@callstream/http`,
+ * `@callstream/fastify`, `@callstream/simulator`) share with core. **Unstable**: not part of the
+ * public API, not covered by semver, and it may change in any release. Applications import
+ * from `@callstream/core`.
+ *
+ * @example
+ * import { StreamHub, rejectUpgrade } from '@callstream/core/internal';
+ *
+ * const hub = new StreamHub({ path: '/stream' }, (stream) => onStream(stream));
+ * server.on('upgrade', (req, socket, head) => {
+ *   if (!hub.handleUpgrade(req, socket, head)) rejectUpgrade(socket, 404);
+ * });
+ *
+ * @packageDocumentation
+ */
+export { ERROR_CODES } from './errors.js';
+export { silentLogger } from './logger.js';
+export { parseCommand } from './protocol/parse-command.js';
+export {
+  serializeCheckpoint,
+  serializeClearAudio,
+  serializePlayAudio,
+  serializeSendDtmf,
+} from './protocol/serialize.js';
+export {
+  serializeClearedAudio,
+  serializeDtmf,
+  serializeMedia,
+  serializePlayedStream,
+  serializeStart,
+  serializeStop,
+} from './protocol/serialize-platform.js';
+export { StreamHub } from './stream-hub.js';
+export { createPathMatcher, pathnameOf, rejectUpgrade } from './upgrade.js';
+export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
+export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';
+export { decodeAlawInto, encodeAlawInto } from './codec/alaw.js';
+export { decodeL16Into, encodeL16Into } from './codec/l16.js';
+export { isSupportedRate, resample } from './codec/resampler.js';
+export { decodeBase64Into } from './codec/base64.js';
+export { createByteScratch } from './codec/byte-scratch.js';
+export { createFrameDecoder, createFrameEncoder, decodeWire } from './codec/frame-codec.js';
+export { WAV_HEADER_BYTES, wavHeader } from './record/wav.js';
+export { createWavWriter } from './record/wav-writer.js';
+
+export type {
+  CheckpointCommand,
+  ClearAudioCommand,
+  OutboundCommand,
+  PlayAudioCommand,
+  SendDtmfCommand,
+  StopCommand,
+} from './protocol/messages.js';
+export type { DtmfFields, MediaFields, StartFields } from './protocol/serialize-platform.js';
+export type { StreamTransport } from './stream/internal.js';
+export type { ResolvedStreamOptions } from './stream/options.js';
+export type { ByteScratch } from './codec/byte-scratch.js';
+export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';
