@@ -98,6 +98,37 @@ describe('acceptStream', () => {
     );
     expect(isCallstreamError(err, 'ERR_UNSUPPORTED_FORMAT')).toBe(true);
   });
+
+  it('refuses an L16 48 kHz start (no platform plays it): 1003, and queued audio is never sent', async () => {
+    const { ws, stream } = await seam();
+    const received: string[] = [];
+    ws.on('message', (data) => received.push(String(data)));
+    const playback = stream.playAudio(new Int16Array(4800)); // queued before start
+    const closed = once(ws, 'close') as Promise<[number]>;
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        start: {
+          callId: 'c',
+          streamId: 's',
+          tracks: ['inbound'],
+          mediaFormat: { encoding: 'audio/x-l16', sampleRate: 48000 },
+        },
+      }),
+    );
+    const outcome = await Promise.race([
+      closed.then(([code]) => code),
+      new Promise<string>((r) => setTimeout(() => r('still open'), 1000)),
+    ]);
+    expect(outcome).toBe(1003);
+    const err = await stream.started.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isCallstreamError(err, 'ERR_UNSUPPORTED_FORMAT')).toBe(true);
+    expect(await playback).toStrictEqual({ status: 'closed', playedMs: 0 });
+    expect(received).toStrictEqual([]);
+  });
 });
 
 describe('logging', () => {

@@ -38,7 +38,7 @@ export const ERROR_CODES = {
   ERR_HEARTBEAT_TIMEOUT: { closeCode: 1006, message: 'Peer did not answer the heartbeat ping' },
   /** The socket closed before the operation could complete (before `start`, during playback, ...). */
   ERR_STREAM_CLOSED: { closeCode: 1006, message: 'The stream is closed' },
-  /** Digits passed to `sendDtmf` are not in [0-9A-D*#]. */
+  /** Digits passed to `sendDtmf` (or to a serializer) are empty or not in [0-9A-D*#]. */
   ERR_INVALID_DIGITS: { closeCode: undefined, message: 'DTMF digits must match [0-9A-D*#]' },
   /** Audio passed to `playAudio` cannot be used (wrong type, odd byte count, ...). */
   ERR_INVALID_AUDIO: { closeCode: undefined, message: 'Invalid audio for playAudio' },

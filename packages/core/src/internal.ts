@@ -18,6 +18,20 @@ export { ERROR_CODES } from './errors.js';
 export { silentLogger } from './logger.js';
 export { parseCommand } from './protocol/parse-command.js';
 export {
+  checkDtmfDigits,
+  DTMF_DIGIT_CLASS,
+  DTMF_DIGITS,
+  isDtmfDigit,
+  isDtmfDigits,
+} from './protocol/dtmf.js';
+export {
+  describeFormats,
+  isSupportedFormat,
+  isWireEncoding,
+  MEDIA_FORMATS,
+  supportedRates,
+} from './protocol/media-formats.js';
+export {
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
@@ -53,6 +67,7 @@ export type {
   StopCommand,
 } from './protocol/messages.js';
 export type { DtmfFields, MediaFields, StartFields } from './protocol/serialize-platform.js';
+export type { Dialect, MediaDirection, RateTable } from './protocol/media-formats.js';
 export type { StreamTransport } from './stream/internal.js';
 export type { ResolvedStreamOptions } from './stream/options.js';
 export type { ByteScratch } from './codec/byte-scratch.js';

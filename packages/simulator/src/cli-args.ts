@@ -2,7 +2,8 @@
  * Command-line arguments of `callstream-sim`, and its help text.
  */
 import { parseArgs } from 'node:util';
-import type { MediaFormat, Track } from '@callstream/core';
+import type { DtmfDigit, MediaFormat, Track } from '@callstream/core';
+import { isDtmfDigit } from '@callstream/core/internal';
 import type { Dialect, SimulateCallOptions } from './options.js';
 
 export const HELP = `Usage: callstream-sim <url> [options]
@@ -106,13 +107,16 @@ function oneOf<T>(
   return found;
 }
 
-function parseDtmf(values: string[]): { atMs: number; digit: string }[] {
+function parseDtmf(values: string[]): { atMs: number; digit: DtmfDigit }[] {
   return values
     .flatMap((value) => value.split(','))
     .map((entry) => {
-      const match = /^([0-9A-Da-d*#])@(\d+(?:\.\d+)?)$/.exec(entry.trim());
-      if (!match) throw new UsageError(`--dtmf takes digit@ms (e.g. 1@1500), got "${entry}"`);
-      return { digit: (match[1] as string).toUpperCase(), atMs: Number(match[2]) };
+      const match = /^([^@])@(\d+(?:\.\d+)?)$/.exec(entry.trim());
+      const digit = match?.[1]?.toUpperCase();
+      if (match === null || !isDtmfDigit(digit)) {
+        throw new UsageError(`--dtmf takes digit@ms (e.g. 1@1500), got "${entry}"`);
+      }
+      return { digit, atMs: Number(match[2]) };
     });
 }
 

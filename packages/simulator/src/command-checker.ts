@@ -8,6 +8,10 @@ import {
   createByteScratch,
   decodeBase64Into,
   decodeWire,
+  describeFormats,
+  DTMF_DIGIT_CLASS,
+  isDtmfDigits,
+  isSupportedFormat,
   parseCommand,
 } from '@callstream/core/internal';
 import type { OutboundCommand, PlayAudioCommand } from '@callstream/core/internal';
@@ -29,12 +33,7 @@ export interface CheckResult {
 }
 
 const KNOWN_EVENTS = new Set(['playAudio', 'checkpoint', 'clearAudio', 'sendDTMF', 'stop']);
-const PLAYABLE_RATES: Record<string, readonly number[]> = {
-  'audio/x-mulaw': [8000],
-  'audio/x-l16': [8000, 16000, 24000],
-};
 const MAX_MESSAGE_MS = 100;
-const DIGITS = /^[0-9A-D*#]+$/;
 
 /**
  * Checks the frames of one call. Stateful: it remembers the first playAudio format, so a later
@@ -64,11 +63,11 @@ export class CommandChecker {
       return { command: undefined, violations: [classify(text, err)] };
     }
     if (parsed.event === 'sendDTMF') {
-      return DIGITS.test(parsed.dtmf)
+      return isDtmfDigits(parsed.dtmf)
         ? { command: { event: 'sendDTMF', digits: parsed.dtmf }, violations: [] }
         : reject(
             'invalid-digits',
-            `sendDTMF digits ${JSON.stringify(parsed.dtmf)} are not [0-9A-D*#]`,
+            `sendDTMF digits ${JSON.stringify(parsed.dtmf)} are not ${DTMF_DIGIT_CLASS}`,
           );
     }
     if (typeof parsed.streamId !== 'string' || parsed.streamId === '') {
@@ -96,10 +95,10 @@ export class CommandChecker {
 
   #playAudio(command: PlayAudioCommand): CheckResult {
     const { contentType, sampleRate, payload } = command.media;
-    if (!PLAYABLE_RATES[contentType]?.includes(sampleRate)) {
+    if (!isSupportedFormat({ encoding: contentType, sampleRate }, 'outbound', this.#dialect)) {
       return reject(
         'unsupported-format',
-        `playAudio ${contentType} at ${sampleRate} Hz cannot be played (mu-law: 8000; L16: 8000, 16000, 24000)`,
+        `playAudio ${contentType} at ${sampleRate} Hz cannot be played on ${this.#dialect} (${describeFormats('outbound', this.#dialect)})`,
       );
     }
     const byteLength = decodeBase64Into(payload, this.#scratch);

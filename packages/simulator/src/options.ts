@@ -2,6 +2,12 @@
  * Options and results of {@link simulateCall}, with their defaults and validation.
  */
 import type { MediaFormat, Track } from '@callstream/core';
+import {
+  describeFormats,
+  DTMF_DIGIT_CLASS,
+  isDtmfDigit,
+  isSupportedFormat,
+} from '@callstream/core/internal';
 import type { CallerAudio } from './media-source.js';
 import type { Violation } from './violations.js';
 
@@ -17,7 +23,10 @@ export interface SimulateCallOptions {
    * resampled to the call's rate) or mono samples. Default: none, the caller is silent.
    */
   audio?: CallerAudio;
-  /** The call's `mediaFormat`. Default `{ encoding: 'audio/x-mulaw', sampleRate: 8000 }`. */
+  /**
+   * The call's `mediaFormat`: one the dialect sends (PROTOCOL.md §4; `audio/x-l16` at 24000 Hz on
+   * Vobiz only). Default `{ encoding: 'audio/x-mulaw', sampleRate: 8000 }`.
+   */
   format?: MediaFormat;
   /**
    * The tracks streamed: `inbound` carries the caller, `outbound` what the caller hears (the
@@ -126,9 +135,6 @@ export type ResolvedOptions = Required<
     accountId: string;
   };
 
-const DIGIT = /^[0-9A-D*#]$/;
-const L16_RATES = [8000, 16000, 24000];
-
 function fail(option: string, why: string): never {
   throw new TypeError(`simulateCall: option "${option}" ${why}`);
 }
@@ -150,11 +156,12 @@ export function resolveOptions(
   const dialect = options.dialect ?? 'plivo';
   if (dialect !== 'plivo' && dialect !== 'vobiz') fail('dialect', 'must be "plivo" or "vobiz"');
   const format = options.format ?? { encoding: 'audio/x-mulaw', sampleRate: 8000 };
-  const formatOk =
-    (format.encoding === 'audio/x-mulaw' && format.sampleRate === 8000) ||
-    (format.encoding === 'audio/x-l16' && L16_RATES.includes(format.sampleRate));
-  if (!formatOk) {
-    fail('format', 'must be audio/x-mulaw at 8000 Hz or audio/x-l16 at 8000, 16000 or 24000 Hz');
+  if (
+    typeof format !== 'object' ||
+    format === null ||
+    !isSupportedFormat(format, 'inbound', dialect)
+  ) {
+    fail('format', `must be ${describeFormats('inbound', dialect)} on ${dialect}`);
   }
   const tracks = options.tracks ?? ['inbound'];
   const tracksOk =
@@ -168,7 +175,7 @@ export function resolveOptions(
   nonNegative(options.waitForPlayoutMs, 'waitForPlayoutMs');
   nonNegative(options.connectTimeoutMs, 'connectTimeoutMs');
   for (const press of options.dtmf ?? []) {
-    if (!DIGIT.test(String(press?.digit))) fail('dtmf', `has a digit outside [0-9A-D*#]`);
+    if (!isDtmfDigit(press?.digit)) fail('dtmf', `has a digit outside ${DTMF_DIGIT_CLASS}`);
     nonNegative(press.atMs, 'dtmf.atMs');
   }
   const audio = options.audio;

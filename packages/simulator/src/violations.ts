@@ -13,8 +13,8 @@
  * - `missing-stream-id`: a command without `streamId`.
  * - `stream-id-mismatch`: a `streamId` that is not this call's.
  * - `invalid-command`: any other malformed field (message from the parser).
- * - `unsupported-format`: a contentType/sampleRate pair the platform cannot play
- *   (mu-law other than 8000 Hz, L16 other than 8000, 16000 or 24000 Hz).
+ * - `unsupported-format`: a contentType/sampleRate pair the dialect cannot play (mu-law other
+ *   than 8000 Hz; L16 other than 8000 or 16000 Hz, or 24000 Hz on Vobiz; core's `MEDIA_FORMATS`).
  * - `invalid-base64`: a payload that is not strict standard base64.
  * - `odd-length`: an L16 payload with an odd number of bytes (not whole samples).
  * - `format-switched`: a playAudio whose contentType or sampleRate differs from the first one.

@@ -29,7 +29,7 @@ describe('createFrameDecoder', () => {
   });
 
   it('decodes an L16 payload as little-endian at every L16 rate', () => {
-    for (const sampleRate of [8000, 16000, 24000, 48000]) {
+    for (const sampleRate of [8000, 16000, 24000]) {
       const decode = createFrameDecoder({ encoding: 'audio/x-l16', sampleRate });
       expect(Array.from(decode(VECTOR_BASE64))).toEqual(VECTOR_SAMPLES);
     }
@@ -44,6 +44,8 @@ describe('createFrameDecoder', () => {
     const formats = [
       { encoding: 'audio/x-mulaw', sampleRate: 16000 },
       { encoding: 'audio/x-l16', sampleRate: 11025 },
+      // No platform sends or plays L16 48 kHz (PROTOCOL.md §4): refused both ways.
+      { encoding: 'audio/x-l16', sampleRate: 48000 },
       { encoding: 'audio/x-alaw', sampleRate: 8000 },
       { encoding: 'audio/x-mulaw;rate=8000', sampleRate: 8000 },
     ] as unknown as MediaFormat[];

@@ -5,6 +5,12 @@
  */
 
 import { CallstreamError } from '../errors.js';
+import {
+  isSupportedFormat,
+  isWireEncoding,
+  supportedRates,
+  type MediaDirection,
+} from '../protocol/media-formats.js';
 import type { MediaFormat, WireEncoding } from '../protocol/messages.js';
 import { base64DecodedLength, writeBase64 } from './base64.js';
 import { createByteScratch, ensureCapacity, type ByteScratch } from './byte-scratch.js';
@@ -12,14 +18,8 @@ import { decodeL16, decodeL16Into, encodeL16Into, HOST_IS_LITTLE_ENDIAN } from '
 import { decodeMulaw, decodeMulawInto, encodeMulawInto } from './mulaw.js';
 import { SampleSlab } from './sample-slab.js';
 
-/** Sample rates accepted for each wire encoding (mu-law is 8 kHz by definition). */
-const RATES: Readonly<Record<WireEncoding, readonly number[]>> = {
-  'audio/x-mulaw': [8000],
-  'audio/x-l16': [8000, 16000, 24000, 48000],
-};
-
 function checkEncoding(encoding: string): asserts encoding is WireEncoding {
-  if (!Object.hasOwn(RATES, encoding)) {
+  if (!isWireEncoding(encoding)) {
     throw new CallstreamError(
       'ERR_UNSUPPORTED_FORMAT',
       `Unsupported encoding ${JSON.stringify(encoding)}: expected audio/x-mulaw or audio/x-l16`,
@@ -27,13 +27,14 @@ function checkEncoding(encoding: string): asserts encoding is WireEncoding {
   }
 }
 
-function checkFormat(format: MediaFormat): void {
+/** Throws unless `format` is in the supported-formats table for `direction` (any dialect). */
+function checkFormat(format: MediaFormat, direction: MediaDirection): void {
   checkEncoding(format.encoding);
-  const rates = RATES[format.encoding];
-  if (!rates.includes(format.sampleRate)) {
+  if (!isSupportedFormat(format, direction)) {
+    const rates = supportedRates(format.encoding, direction);
     throw new CallstreamError(
       'ERR_UNSUPPORTED_FORMAT',
-      `Unsupported sample rate ${String(format.sampleRate)} for ${format.encoding}: expected ${rates.join(', ')}`,
+      `Unsupported ${direction} sample rate ${String(format.sampleRate)} for ${format.encoding}: expected ${rates.join(', ')}`,
     );
   }
 }
@@ -61,15 +62,15 @@ function oddLength(byteLength: number): CallstreamError {
  * rate out. Each returned array is a view of its own region of a shared slab, never reused, so
  * it may be kept.
  *
- * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation (mu-law other than 8 kHz, L16
- * other than 8, 16, 24 or 48 kHz); per payload `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation for a format outside the inbound
+ * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz); per payload `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an
  * L16 payload of odd length (the frame is dropped, not truncated).
  * @example
  * const decode = createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
  * const samples = decode(message.payload); // Int16Array(160) for a 20 ms frame
  */
 export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
-  checkFormat(format);
+  checkFormat(format, 'inbound');
   slab ??= new SampleSlab();
   const shared = slab;
   if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
@@ -107,13 +108,14 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
  * Creates the encoder of one stream's outgoing audio: PCM at the format's rate in, the base64
  * `playAudio` payload out. Works in a reused scratch buffer; the only allocation is the string.
  *
- * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation, as {@link createFrameDecoder}.
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation for a format outside the outbound
+ * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz).
  * @example
  * const encode = createFrameEncoder({ encoding: 'audio/x-l16', sampleRate: 16000 });
  * const payload = encode(pcm16k); // 320 samples → 640 bytes → 856 base64 characters
  */
 export function createFrameEncoder(format: MediaFormat): (pcm: Int16Array) => string {
-  checkFormat(format);
+  checkFormat(format, 'outbound');
   encodeScratch ??= createByteScratch();
   const scratch = encodeScratch;
   if (format.encoding === 'audio/x-mulaw') {

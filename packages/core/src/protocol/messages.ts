@@ -39,8 +39,9 @@ export interface MediaMessage {
   payload: string;
 }
 
-export type DtmfDigit =
-  '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
+import type { DtmfDigit } from './dtmf.js';
+
+export type { DtmfDigit };
 
 export interface DtmfMessage {
   event: 'dtmf';

@@ -6,6 +6,7 @@
 
 import { CallstreamError } from '../errors.js';
 import type { CallstreamErrorCode } from '../errors.js';
+import { isDtmfDigit } from './dtmf.js';
 import { parseMediaFast } from './fast-media.js';
 import {
   INVALID,
@@ -20,7 +21,6 @@ import {
 } from './fields.js';
 import type {
   ClearedAudioMessage,
-  DtmfDigit,
   DtmfMessage,
   InboundMessage,
   MediaMessage,
@@ -142,8 +142,6 @@ function parseMedia(msg: Record<string, unknown>): MediaMessage {
   return createMediaMessage(sequenceNumber, streamId, track, timestamp, chunk, media.payload);
 }
 
-const DIGITS = new Set<string>('0123456789*#ABCD');
-
 function parseDtmf(msg: Record<string, unknown>): DtmfMessage {
   const { sequenceNumber, streamId } = readHeader(msg, 'ERR_INVALID_DTMF');
   const dtmf = msg.dtmf;
@@ -154,7 +152,7 @@ function parseDtmf(msg: Record<string, unknown>): DtmfMessage {
   const raw = dtmf.digit;
   const digit =
     typeof raw === 'string' ? raw.toUpperCase() : typeof raw === 'number' ? String(raw) : '';
-  if (!DIGITS.has(digit)) {
+  if (!isDtmfDigit(digit)) {
     throw fieldError('ERR_INVALID_DTMF', `dtmf.digit is ${describe(raw)}, not one of 0-9 * # A-D`);
   }
   const track = readTrack(dtmf.track);
@@ -170,7 +168,7 @@ function parseDtmf(msg: Record<string, unknown>): DtmfMessage {
     sequenceNumber,
     streamId,
     track,
-    digit: digit as DtmfDigit,
+    digit,
     timestamp,
   };
 }

@@ -5,6 +5,8 @@
  * case at the top level, and `sequenceNumber` first on `clearedAudio`.
  */
 
+import { CallstreamError } from '../errors.js';
+import { DTMF_DIGIT_CLASS, isDtmfDigit } from './dtmf.js';
 import type { MediaFormat, Track } from './messages.js';
 
 /** Fields of a `start` message. */
@@ -41,6 +43,7 @@ export interface DtmfFields {
   streamId: string;
   /** Default `inbound`. */
   track?: Track;
+  /** One of `0-9 * # A-D`. */
   digit: string;
   /** Milliseconds; sent as a string. */
   timestamp: number;
@@ -90,11 +93,18 @@ export function serializeMedia(fields: MediaFields): string {
 /**
  * A `dtmf` message.
  *
+ * @throws {CallstreamError} `ERR_INVALID_DIGITS` when `digit` is not one DTMF digit.
  * @example
  * serializeDtmf({ sequenceNumber: 310, streamId, digit: '5', timestamp: 1705312206180 });
  * // {"event":"dtmf","sequenceNumber":310,"streamId":"…","dtmf":{"track":"inbound","digit":"5","timestamp":"1705312206180"}}
  */
 export function serializeDtmf(fields: DtmfFields): string {
+  if (!isDtmfDigit(fields.digit)) {
+    throw new CallstreamError(
+      'ERR_INVALID_DIGITS',
+      `Invalid DTMF digit ${JSON.stringify(fields.digit) ?? String(fields.digit)}: use one of ${DTMF_DIGIT_CLASS}`,
+    );
+  }
   return JSON.stringify({
     event: 'dtmf',
     sequenceNumber: fields.sequenceNumber,

@@ -5,6 +5,7 @@
  */
 
 import { CallstreamError } from '../errors.js';
+import { checkDtmfDigits } from './dtmf.js';
 import type { WireEncoding } from './messages.js';
 
 let cachedStreamId: string | undefined;
@@ -76,12 +77,15 @@ export function serializeClearAudio(streamId: string): string {
 }
 
 /**
- * A `sendDTMF` command. The digits are not checked here (`CallStream.sendDtmf` does that).
+ * A `sendDTMF` command.
  *
+ * @throws {CallstreamError} `ERR_INVALID_DIGITS` unless `digits` is a non-empty string of
+ *   `0-9 * # A-D` (the protocol's digit set, `DTMF_DIGITS`).
  * @example
  * serializeSendDtmf('123#'); // {"event":"sendDTMF","dtmf":"123#"}
  */
 export function serializeSendDtmf(digits: string): string {
+  checkDtmfDigits(digits);
   return `{"event":"sendDTMF","dtmf":${JSON.stringify(digits)}}`;
 }
 

@@ -33,7 +33,6 @@ import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
 import { createStats, type StreamStats } from './stats.js';
 import { TrackTimeline } from './track-timeline.js';
 
-const DIGITS = /^[0-9A-D*#]+$/;
 let markCounter = 0;
 
 /**
@@ -164,16 +163,11 @@ export class CallStream
     return this.#playback.clear();
   }
 
-  /** Sends DTMF digits (`[0-9A-D*#]`) into the call. */
+  /** Sends DTMF digits (`[0-9A-D*#]`) into the call; throws `ERR_INVALID_DIGITS` for others. */
   sendDtmf(digits: string): void {
-    if (typeof digits !== 'string' || !DIGITS.test(digits)) {
-      throw new CallstreamError(
-        'ERR_INVALID_DIGITS',
-        `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`,
-      );
-    }
+    const command = serializeSendDtmf(digits); // checks the digits
     if (!this.#transport.open) throw new CallstreamError('ERR_STREAM_CLOSED');
-    this.#transport.send(serializeSendDtmf(digits));
+    this.#transport.send(command);
   }
 
   /** Closes the socket (default 1000) and resolves once it is closed. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { describeFormats, isSupportedFormat } from '../protocol/media-formats.js';
 import type { MediaFormat } from '../protocol/messages.js';
 
 /** Options for one call's stream. Every field is optional; the defaults are in {@link STREAM_DEFAULTS}. */
@@ -14,7 +15,11 @@ export interface StreamOptions {
   bufferMs?: number;
   /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Default `false`. */
   fillGaps?: boolean;
-  /** Format of the audio `playAudio` sends. Default: the format announced in `start`. */
+  /**
+   * Format of the audio `playAudio` sends: one the platforms play (`audio/x-mulaw` at 8000 Hz,
+   * `audio/x-l16` at 8000, 16000 or 24000 Hz; 24000 is Vobiz only). Default: the format announced
+   * in `start`.
+   */
   outputFormat?: MediaFormat;
   /** Audio per `playAudio` message in ms: a multiple of 20, at most 100. Default `20`. */
   chunkMs?: number;
@@ -92,13 +97,10 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
   );
   if (o.outputFormat !== undefined) {
     const f = o.outputFormat;
-    const ok =
-      (f.encoding === 'audio/x-mulaw' && f.sampleRate === 8000) ||
-      (f.encoding === 'audio/x-l16' && [8000, 16000, 24000].includes(f.sampleRate));
     check(
-      ok,
+      typeof f === 'object' && f !== null && isSupportedFormat(f, 'outbound'),
       'outputFormat',
-      'audio/x-mulaw at 8000 Hz or audio/x-l16 at 8000/16000/24000 Hz',
+      describeFormats('outbound'),
       JSON.stringify(f),
     );
   }
