@@ -1,6 +1,10 @@
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import alawmulaw from 'alawmulaw';
-import { describe, expect, it } from 'vitest';
-import { isCallstreamError } from '@callstream/core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { acceptStream, isCallstreamError, type CallStream } from '@callstream/core';
 import type { FakePlatform } from './helpers/fake-platform.js';
 import { startServer } from './helpers/server.js';
 
@@ -263,5 +267,94 @@ describe('playAudio', () => {
         /sampleRate/,
       );
     });
+  });
+});
+
+describe('playAudio argument errors', () => {
+  const cases: [string, () => Parameters<CallStream['playAudio']>, RegExp][] = [
+    ['a string as audio', () => ['nope' as never], /playAudio takes/],
+    ['null as audio', () => [null as never], /playAudio takes/],
+    ['an object that is not iterable', () => [{} as never], /playAudio takes/],
+    ['a sync iterable', () => [[new Int16Array(160)] as never], /playAudio takes/],
+    ['16-bit bytes of odd length', () => [new Uint8Array(3)], /even number of bytes/],
+    ['L16 bytes of odd length', () => [new Uint8Array(5), { encoding: 'audio/x-l16' }], /even/],
+    ['options that are not an object', () => [new Int16Array(2), 'fast' as never], /options/],
+    ['null options', () => [new Int16Array(2), null as never], /options/],
+    ['a sampleRate below 8000', () => [new Int16Array(2), { sampleRate: 7999 }], /"sampleRate"/],
+    ['a fractional sampleRate', () => [new Int16Array(2), { sampleRate: 16000.5 }], /"sampleRate"/],
+    [
+      'a string sampleRate',
+      () => [new Int16Array(2), { sampleRate: '16000' as never }],
+      /"sampleRate"/,
+    ],
+    ['an unknown encoding', () => [new Uint8Array(2), { encoding: 'opus' as never }], /"encoding"/],
+    [
+      'a signal that is not an AbortSignal',
+      () => [new Int16Array(2), { signal: {} as never }],
+      /"signal"/,
+    ],
+    ['an empty name', () => [new Int16Array(2), { name: '' }], /"name"/],
+    ['a name that is not a string', () => [new Int16Array(2), { name: 42 as never }], /"name"/],
+  ];
+
+  /** A stream straight from acceptStream, so it can be used before `start` arrives. */
+  async function unstarted() {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    onTestFinished(() => new Promise<void>((r) => wss.close(() => r())));
+    const accepted = new Promise<CallStream>((resolve) =>
+      wss.once('connection', (socket, req: IncomingMessage) => resolve(acceptStream(socket, req))),
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    onTestFinished(() => ws.terminate());
+    const received: string[] = [];
+    ws.on('message', (data) => received.push(String(data)));
+    await once(ws, 'open');
+    return { ws, received, stream: await accepted };
+  }
+
+  function thrown(run: () => unknown): unknown {
+    try {
+      run();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  }
+
+  it('throws each one synchronously as ERR_INVALID_AUDIO naming the argument, before and after start', async () => {
+    const { ws, received, stream } = await unstarted();
+    const check = (phase: string): void => {
+      for (const [what, args, message] of cases) {
+        const err = thrown(() => stream.playAudio(...args()));
+        expect(isCallstreamError(err, 'ERR_INVALID_AUDIO'), `${what} ${phase}`).toBe(true);
+        expect((err as Error).message, `${what} ${phase}`).toMatch(message);
+      }
+    };
+    check('before start');
+    ws.send(
+      JSON.stringify({
+        event: 'start',
+        start: {
+          callId: 'c',
+          streamId: 's',
+          tracks: ['inbound'],
+          mediaFormat: { encoding: 'audio/x-l16', sampleRate: 16000 },
+        },
+      }),
+    );
+    await stream.started;
+    check('after start');
+    // Nothing of it was queued: a valid playback after them is the only audio sent.
+    const playback = stream.playAudio(new Int16Array(320), { name: 'ok' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received.map((t) => (JSON.parse(t) as { event: string }).event)).toStrictEqual([
+      'playAudio',
+      'checkpoint',
+    ]);
+    expect(playback.name).toBe('ok');
+    expect(stream.stats.playMessages).toBe(1);
+    await stream.close();
+    expect((await playback).status).toBe('closed');
   });
 });

@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   ERR_INVALID_FIELD: { closeCode: 1007, message: 'Message field has the wrong type' },
   /** A payload is not strict standard base64. */
   ERR_INVALID_BASE64: { closeCode: 1007, message: 'Payload is not valid base64' },
-  /** An L16 payload (or PCM byte buffer) has an odd number of bytes. */
+  /** An L16 payload, or L16 bytes given to a decoder, has an odd number of bytes. */
   ERR_ODD_LENGTH: { closeCode: 1007, message: 'L16 audio must have an even number of bytes' },
   /** The encoding or sample rate is not one callstream can decode or encode. */
   ERR_UNSUPPORTED_FORMAT: { closeCode: 1003, message: 'Unsupported audio format' },
@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   ERR_STREAM_CLOSED: { closeCode: 1006, message: 'The stream is closed' },
   /** Digits passed to `sendDtmf` (or to a serializer) are empty or not in [0-9A-D*#]. */
   ERR_INVALID_DIGITS: { closeCode: undefined, message: 'DTMF digits must match [0-9A-D*#]' },
-  /** Audio passed to `playAudio` cannot be used (wrong type, odd byte count, ...). */
+  /** An argument of `playAudio` cannot be used (audio of the wrong type or an odd byte count, an invalid option); thrown at call time. */
   ERR_INVALID_AUDIO: { closeCode: undefined, message: 'Invalid audio for playAudio' },
   /** A user handler or listener threw or rejected; the error is the `cause`. */
   ERR_HANDLER: { closeCode: undefined, message: 'A stream handler threw' },

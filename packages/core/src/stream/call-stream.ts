@@ -148,7 +148,17 @@ export class CallStream
     return this.frames();
   }
 
-  /** Queues audio for the caller; see {@link PlayAudioOptions}. The result settles `played`, `interrupted` or `closed`. */
+  /**
+   * Queues audio for the caller; see {@link PlayAudioOptions}. The result settles `played`,
+   * `interrupted` or `closed`; it never rejects.
+   *
+   * @throws CallstreamError `ERR_INVALID_AUDIO`, synchronously and whether or not `start` has
+   * arrived, for unusable arguments: `audio` that is not an `Int16Array`, a `Uint8Array` or an
+   * async iterable; 16-bit bytes of odd length; options that are not an object; an unsupported
+   * `sampleRate`, an unknown `encoding`, a `signal` that is not an `AbortSignal`, or an empty or
+   * non-string `name`. The message names the argument. A chunk of a streaming source that is
+   * neither array goes to the `error` event (the call has returned by then).
+   */
   playAudio(audio: PlayableAudio, options?: PlayAudioOptions): Playback {
     return this.#playback.play(audio, options);
   }

@@ -1,5 +1,4 @@
-import { isSupportedRate } from '../codec/resampler.js';
-import { CallstreamError } from '../errors.js';
+import { checkPlayAudioArgs } from './play-audio-args.js';
 import {
   PcmBuffer,
   PcmConverter,
@@ -34,37 +33,14 @@ export class PlaybackJob {
   #reading = false;
   #resolve!: (r: PlaybackResult) => void;
 
-  /** Validates the input (throws a `TypeError` or `CallstreamError` for unusable audio). */
+  /** Validates the arguments (see `checkPlayAudioArgs`): throws `ERR_INVALID_AUDIO` for unusable ones. */
   constructor(
     audio: PlayableAudio,
     options: PlayAudioOptions,
     cancel: (job: PlaybackJob) => Promise<void>,
   ) {
-    if (options.sampleRate !== undefined && !isSupportedRate(options.sampleRate)) {
-      throw new TypeError(
-        `Invalid option "sampleRate": a whole number of Hz from 8000 to 192000 (got ${String(options.sampleRate)})`,
-      );
-    }
+    checkPlayAudioArgs(audio, options);
     const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
-    if (
-      !isBuffer &&
-      typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function'
-    ) {
-      throw new CallstreamError(
-        'ERR_INVALID_AUDIO',
-        'playAudio takes an Int16Array, a Uint8Array or an async iterable of them',
-      );
-    }
-    if (
-      audio instanceof Uint8Array &&
-      options.encoding !== 'audio/x-mulaw' &&
-      audio.length % 2 !== 0
-    ) {
-      throw new CallstreamError(
-        'ERR_ODD_LENGTH',
-        '16-bit PCM given to playAudio must have an even number of bytes',
-      );
-    }
     this.name = options.name ?? `cs-play-${++nameCounter}`;
     this.#options = options;
     this.#whole = isBuffer ? audio : undefined;

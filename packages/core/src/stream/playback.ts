@@ -6,15 +6,15 @@ import { CallstreamError } from '../errors.js';
 /** Audio `playAudio` accepts: PCM or wire bytes, whole or as an async iterable (streaming TTS). */
 export type PlayableAudio = Int16Array | Uint8Array | AsyncIterable<Int16Array | Uint8Array>;
 
-/** Options of {@link CallStream.playAudio}. */
+/** Options of {@link CallStream.playAudio}; an invalid one throws `ERR_INVALID_AUDIO` at call time. */
 export interface PlayAudioOptions {
-  /** Rate of the audio passed in, in Hz. Default: 8000 for mu-law bytes, else the stream's rate. */
+  /** Rate of the audio passed in, a whole number of Hz from 8000 to 192000. Default: 8000 for mu-law bytes, else the stream's rate. */
   sampleRate?: number;
   /** How `Uint8Array` input is encoded: `'pcm'` (16-bit little-endian, the default), `'audio/x-l16'` (the same) or `'audio/x-mulaw'`. `Int16Array` input is always PCM. */
   encoding?: 'pcm' | 'audio/x-mulaw' | 'audio/x-l16';
-  /** Aborting cancels the playback, as `cancel()` does. */
+  /** An `AbortSignal`: aborting cancels the playback, as `cancel()` does. Default: none. */
   signal?: AbortSignal;
-  /** The checkpoint name that confirms this playback. Default: a generated unique name. */
+  /** The checkpoint name that confirms this playback (a non-empty string). Default: a generated unique name (`cs-play-<n>`). */
   name?: string;
 }
 
@@ -41,14 +41,9 @@ export class PcmConverter {
   readonly #resampler: Resampler | undefined;
   #carry: number = -1;
 
+  /** `options` have been checked by `checkPlayAudioArgs`. */
   constructor(options: PlayAudioOptions, streamRate: number, outputRate: number) {
     const encoding = options.encoding ?? 'pcm';
-    if (encoding !== 'pcm' && encoding !== 'audio/x-l16' && encoding !== 'audio/x-mulaw') {
-      throw new CallstreamError(
-        'ERR_INVALID_AUDIO',
-        `Unknown playAudio encoding "${String(encoding)}"`,
-      );
-    }
     this.#encoding = encoding === 'audio/x-mulaw' ? encoding : 'pcm';
     const inRate = options.sampleRate ?? (this.#encoding === 'audio/x-mulaw' ? 8000 : streamRate);
     this.#resampler = inRate === outputRate ? undefined : createResampler(inRate, outputRate);
