@@ -68,6 +68,11 @@ describe('createStreamServer', () => {
     expect(() => createStreamServer({ leadMs: -1 })).toThrowError(/"leadMs"/);
     expect(() => createStreamServer({ path: 'stream' })).toThrowError(/"path"/);
     expect(() => createStreamServer({ port: 70000 })).toThrowError(/"port"/);
+    expect(() => createStreamServer({ maxPayload: 1000 })).toThrowError(/"maxPayload"/);
+    expect(() => createStreamServer({ authenticate: true as never })).toThrowError(
+      /"authenticate"/,
+    );
+    expect(() => createStreamServer({ logger: {} as never })).toThrowError(/"logger"/);
     expect(() =>
       createStreamServer({ outputFormat: { encoding: 'audio/x-mulaw', sampleRate: 16000 } }),
     ).toThrowError(/"outputFormat"/);

@@ -33,6 +33,28 @@ async function seam(options: Parameters<typeof acceptStream>[2] = {}) {
 }
 
 describe('acceptStream', () => {
+  it('throws a TypeError for maxPayload, which only the WebSocket server can apply', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    onTestFinished(() => new Promise<void>((r) => wss.close(() => r())));
+    const outcome = new Promise<unknown>((resolve) => {
+      wss.once('connection', (socket, req: IncomingMessage) => {
+        try {
+          resolve(acceptStream(socket, req, { maxPayload: 4096 } as never));
+        } catch (err) {
+          resolve(err);
+        }
+        socket.terminate();
+      });
+    });
+    const ws = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    ws.on('error', () => {});
+    onTestFinished(() => ws.terminate());
+    const err = await outcome;
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(/^Invalid option "maxPayload": .*createStreamServer/);
+  });
+
   it('rejects started with ERR_START_TIMEOUT and closes 1008 when start does not come', async () => {
     const { ws, stream } = await seam({ startTimeoutMs: 100 });
     const [code] = (await once(ws, 'close')) as [number];

@@ -10,7 +10,7 @@ import {
   kReceiveBinary,
   type StreamTransport,
 } from './stream/internal.js';
-import { STREAM_DEFAULTS, type StreamOptions } from './stream/options.js';
+import { resolveStreamOptions, type StreamOptions } from './stream/options.js';
 
 const OPEN = 1;
 
@@ -23,6 +23,8 @@ interface WithSocket {
  * Takes an accepted `ws` WebSocket and its upgrade request and returns the call's
  * {@link CallStream}. Messages are read from this moment on, so nothing is lost while the
  * caller's per-call setup is still awaiting something. Every server and adapter goes through it.
+ * An invalid option throws a `TypeError` naming it; so does `maxPayload`, which the socket's
+ * WebSocket server must have been given (the socket is already open).
  *
  * @example
  * wss.on('connection', (socket, req) => {
@@ -35,6 +37,7 @@ export function acceptStream(
   request: IncomingMessage,
   options: StreamOptions = {},
 ): CallStream {
+  const resolved = resolveStreamOptions(options); // throws a TypeError naming an invalid option
   const raw = socket as WebSocket & WithSocket;
   const transport: StreamTransport = {
     get open() {
@@ -46,8 +49,8 @@ export function acceptStream(
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),
   };
-  const stream = new CallStream(transport, options);
-  const log = (options.logger ?? STREAM_DEFAULTS.logger).child({
+  const stream = new CallStream(transport, resolved);
+  const log = resolved.logger.child({
     remote: request.socket?.remoteAddress,
   });
   let alive = true;
@@ -73,7 +76,7 @@ export function acceptStream(
     stream[kClosed](code, reason.toString());
   });
 
-  const heartbeatMs = options.heartbeatMs ?? STREAM_DEFAULTS.heartbeatMs;
+  const { heartbeatMs } = resolved;
   const heartbeat =
     heartbeatMs > 0
       ? setInterval(() => {

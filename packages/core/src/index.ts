@@ -36,6 +36,7 @@ export type { CallStreamEvents, DtmfEvent } from './stream/call-stream-events.js
 export type { AudioFrame } from './stream/audio-frame.js';
 export type { FramesOptions } from './stream/frame-iterator.js';
 export type { StreamOptions } from './stream/options.js';
+export type { SocketOptions } from './socket-options.js';
 export type { Resampler } from './codec/resampler.js';
 export type {
   PlayableAudio,

@@ -48,6 +48,7 @@ export {
 export { StreamHub } from './stream-hub.js';
 export { createPathMatcher, pathnameOf, rejectUpgrade } from './upgrade.js';
 export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
+export { SOCKET_DEFAULTS, resolveSocketOptions } from './socket-options.js';
 export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';
 export { decodeAlawInto, encodeAlawInto } from './codec/alaw.js';
 export { decodeL16Into, encodeL16Into } from './codec/l16.js';

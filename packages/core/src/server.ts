@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallStream } from './stream/call-stream.js';
 import { kHandlerError } from './stream/internal.js';
 import { StreamHub, type StreamServerOptions } from './stream-hub.js';
+import { definedOnly } from './stream/options.js';
 import { rejectUpgrade } from './upgrade.js';
 
 /** Options of {@link createStreamServer}: where to listen, plus every hub and stream option. */
@@ -21,6 +22,9 @@ export interface StreamServerEvents {
   error: [error: Error];
 }
 
+/** The defaults spread under the listening options of {@link CreateStreamServerOptions}. */
+const LISTEN_DEFAULTS: { port: number; host: string | undefined } = { port: 0, host: undefined };
+
 /** A standalone WebSocket server for media streams. Create it with {@link createStreamServer}. */
 export class StreamServer extends EventEmitter<StreamServerEvents> {
   readonly #hub: StreamHub;
@@ -30,7 +34,7 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
 
   constructor(options: CreateStreamServerOptions = {}) {
     super({ captureRejections: true });
-    const { port = 0, host } = options;
+    const { port, host } = { ...LISTEN_DEFAULTS, ...definedOnly(options, ['port', 'host']) };
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new TypeError(
         `Invalid option "port": an integer from 0 to 65535 (got ${String(port)})`,

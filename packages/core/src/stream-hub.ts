@@ -3,10 +3,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { acceptStream } from './accept-stream.js';
 import type { Logger } from './logger.js';
-import { silentLogger } from './logger.js';
+import { resolveSocketOptions, type SocketOptions } from './socket-options.js';
 import type { CallStream } from './stream/call-stream.js';
 import { kHandlerError, kTerminate } from './stream/internal.js';
-import { resolveStreamOptions, type StreamOptions } from './stream/options.js';
+import {
+  resolveStreamOptions,
+  type ResolvedStreamOptions,
+  type StreamOptions,
+} from './stream/options.js';
 import {
   createPathMatcher,
   pathnameOf,
@@ -15,8 +19,8 @@ import {
   type PathOption,
 } from './upgrade.js';
 
-/** Options shared by the standalone server and the http adapter. */
-export interface StreamServerOptions extends StreamOptions {
+/** Options shared by the standalone server and the http adapter: routing, authentication, `maxPayload`, and every stream option. */
+export interface StreamServerOptions extends StreamOptions, SocketOptions {
   /** Paths that carry streams; other upgrade requests are left alone. Default: every path. */
   path?: PathOption;
   /** Runs before the 101 response; `false` → HTTP 401. Default: every request is accepted. */
@@ -34,7 +38,10 @@ const CLOSE_GRACE_MS = 2_000;
 export class StreamHub {
   readonly #streams = new Map<string, CallStream>();
   readonly #live = new Set<CallStream>();
-  readonly #options: StreamServerOptions;
+  readonly #auth: Authenticate | undefined;
+  readonly #maxPayload: number;
+  /** The stream options every accepted stream gets, resolved once. */
+  readonly #streamOptions: ResolvedStreamOptions;
   readonly #matches: (pathname: string) => boolean;
   readonly #onStream: (stream: CallStream, request: IncomingMessage) => unknown;
   readonly #log: Logger;
@@ -45,16 +52,19 @@ export class StreamHub {
     options: StreamServerOptions,
     onStream: (stream: CallStream, request: IncomingMessage) => unknown,
   ) {
-    resolveStreamOptions(options); // validate once, at construction
-    if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    // Validated and given their defaults once, here; maxPayload goes to the WebSocket server only.
+    const { path, authenticate, maxPayload, ...streamOptions } = options;
+    if (authenticate !== undefined && typeof authenticate !== 'function') {
       throw new TypeError(
         'Invalid option "authenticate": a function (request) => boolean | Promise<boolean>',
       );
     }
-    this.#options = options;
-    this.#matches = createPathMatcher(options.path);
+    this.#auth = authenticate;
+    this.#maxPayload = resolveSocketOptions({ maxPayload }).maxPayload;
+    this.#streamOptions = resolveStreamOptions(streamOptions);
+    this.#matches = createPathMatcher(path);
     this.#onStream = onStream;
-    this.#log = options.logger ?? silentLogger;
+    this.#log = this.#streamOptions.logger;
   }
 
   /** Live streams that have started, by streamId. */
@@ -84,7 +94,7 @@ export class StreamHub {
       }
       this.#wss ??= new WebSocketServer({
         noServer: true,
-        maxPayload: this.#options.maxPayload ?? 65_536,
+        maxPayload: this.#maxPayload,
         perMessageDeflate: false,
         clientTracking: false,
       });
@@ -95,7 +105,7 @@ export class StreamHub {
 
   /** Runs `authenticate`: 200 to go on, 401 refused, 500 if it threw. */
   async #authenticate(request: IncomingMessage): Promise<number> {
-    const { authenticate } = this.#options;
+    const authenticate = this.#auth;
     if (authenticate === undefined) return 200;
     try {
       return (await authenticate(request)) === true ? 200 : 401;
@@ -107,7 +117,7 @@ export class StreamHub {
 
   /** Accepts an open WebSocket: tracks the stream and calls `onStream` once `start` has arrived. */
   accept(socket: WebSocket, request: IncomingMessage): CallStream {
-    const stream = acceptStream(socket, request, this.#options);
+    const stream = acceptStream(socket, request, this.#streamOptions);
     if (this.#closing) {
       void stream.close(1001, 'server closing');
       return stream;

@@ -164,6 +164,8 @@ describe('@callstream/fastify', () => {
       [{ authenticate: true }, 'authenticate'],
       [{ onStream: 'x' }, 'onStream'],
       [{ chunkMs: 30 }, 'chunkMs'],
+      [{ maxPayload: 1000 }, 'maxPayload'],
+      [{ heartbeatMs: -1 }, 'heartbeatMs'],
     ] as const) {
       const instance = Fastify();
       await expect(instance.register(callstream, options as never).ready()).rejects.toThrowError(

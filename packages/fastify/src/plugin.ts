@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
-import { type CallStream, type StreamOptions } from '@callstream/core';
-import { resolveStreamOptions, STREAM_DEFAULTS } from '@callstream/core/internal';
+import type { CallStream, SocketOptions, StreamOptions } from '@callstream/core';
+import { resolveSocketOptions, resolveStreamOptions } from '@callstream/core/internal';
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -12,8 +12,8 @@ import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { LiveStreams } from './live-streams.js';
 
-/** Options of the callstream Fastify plugin: routing, authentication, and every StreamOptions field. */
-export interface CallstreamPluginOptions extends StreamOptions {
+/** Options of the callstream Fastify plugin: routing, authentication, `maxPayload`, and every StreamOptions field. */
+export interface CallstreamPluginOptions extends StreamOptions, SocketOptions {
   /** Route path(s) that carry streams; Fastify route syntax, so `/stream/:tenant` works. Default `'/stream'`. */
   path?: string | readonly string[];
   /**
@@ -45,11 +45,21 @@ declare module 'fastify' {
   }
 }
 
+/** The defaults of the plugin's own options (the stream and socket ones have theirs in core). */
+const PLUGIN_DEFAULTS = { path: '/stream' } as const;
+
 const plugin: FastifyPluginAsync<CallstreamPluginOptions> = async (app, options) => {
-  const { path = '/stream', authenticate, onStream, logger, ...streamOptions } = options;
+  const {
+    path = PLUGIN_DEFAULTS.path,
+    authenticate,
+    onStream,
+    logger,
+    maxPayload,
+    ...streamOptions
+  } = options;
   const paths = checkOptions(path, authenticate, onStream);
-  resolveStreamOptions(options); // throws a TypeError naming an invalid stream option
-  await ensureWebsocket(app, options.maxPayload);
+  resolveStreamOptions({ ...streamOptions, logger }); // throws a TypeError naming an invalid option
+  await ensureWebsocket(app, maxPayload);
 
   const live = new LiveStreams<FastifyRequest>(streamOptions, onStream);
   app.decorate('callstream', {
@@ -109,14 +119,15 @@ function checkOptions(path: unknown, authenticate: unknown, onStream: unknown): 
   return paths as string[];
 }
 
-/** Registers @fastify/websocket unless the app has it already. */
+/** Registers @fastify/websocket unless the app has it already. `maxPayload` is the user's (maybe unset). */
 async function ensureWebsocket(
   app: FastifyInstance,
   maxPayload: number | undefined,
 ): Promise<void> {
+  const socket = resolveSocketOptions({ maxPayload }); // throws a TypeError for an invalid one
   if (!app.hasDecorator('websocketServer')) {
     await app.register(websocket, {
-      options: { maxPayload: maxPayload ?? STREAM_DEFAULTS.maxPayload, perMessageDeflate: false },
+      options: { maxPayload: socket.maxPayload, perMessageDeflate: false },
     });
     return;
   }

@@ -175,6 +175,10 @@ describe('attachStreamServer', () => {
     );
     expect(() => attachStreamServer(server, { path: 'stream' })).toThrowError(/"path"/);
     expect(() => attachStreamServer(server, { chunkMs: 30 })).toThrowError(/"chunkMs"/);
+    expect(() => attachStreamServer(server, { maxPayload: 1000 })).toThrowError(/"maxPayload"/);
+    expect(() => attachStreamServer(server, { authenticate: 1 as never })).toThrowError(
+      /"authenticate"/,
+    );
     expect(server.listeners('upgrade')).toHaveLength(0);
   });
 

@@ -9,7 +9,7 @@ export interface FramesOptions {
   track?: Track;
   /** Resample to this rate (a whole number of Hz from 8000 to 192000) with a streaming resampler per track. Default: the stream's rate. */
   sampleRate?: number;
-  /** Aborting ends the iterator: the pending `next()` rejects with an `AbortError`, like `events.on`. */
+  /** Aborting ends the iterator: the pending `next()` rejects with an `AbortError`, like `events.on`. Default: none. */
   signal?: AbortSignal;
 }
 

@@ -3,14 +3,17 @@ import { silentLogger } from '../logger.js';
 import { describeFormats, isSupportedFormat } from '../protocol/media-formats.js';
 import type { MediaFormat } from '../protocol/messages.js';
 
-/** Options for one call's stream. Every field is optional; the defaults are in {@link STREAM_DEFAULTS}. */
+/**
+ * Options for one call's stream. Every field is optional; the defaults are in
+ * {@link STREAM_DEFAULTS}. `maxPayload` is not one of them: it limits what the WebSocket server
+ * accepts, so it is set where sockets are accepted (`createStreamServer`, `attachStreamServer`,
+ * the Fastify plugin, or your own `WebSocketServer`), not on a socket that is already open.
+ */
 export interface StreamOptions {
   /** Close with 1008 when no `start` arrives within this many ms. Default `10_000`. */
   startTimeoutMs?: number;
   /** Ping the platform every this many ms; a peer that misses a whole interval is terminated. `0` turns it off. Default `20_000`. */
   heartbeatMs?: number;
-  /** Largest accepted WebSocket message in bytes (bigger ones close the socket with 1009). Default `65_536` (a 24 kHz L16 frame is about 1.5 KB). */
-  maxPayload?: number;
   /** How much audio, in ms, each iterator (and the buffer kept until the first consumer attaches) holds before dropping the oldest frames. Default `5_000`. */
   bufferMs?: number;
   /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Default `false`. */
@@ -38,7 +41,6 @@ export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'outputFormat'>
 export const STREAM_DEFAULTS = {
   startTimeoutMs: 10_000,
   heartbeatMs: 20_000,
-  maxPayload: 65_536,
   bufferMs: 5_000,
   fillGaps: false,
   chunkMs: 20,
@@ -47,49 +49,63 @@ export const STREAM_DEFAULTS = {
   logger: silentLogger,
 } as const satisfies Omit<ResolvedStreamOptions, 'outputFormat'>;
 
-function check(ok: boolean, name: string, rule: string, value: unknown): void {
+/** Throws a `TypeError` naming the option unless `ok`. */
+export function checkOption(ok: boolean, name: string, rule: string, value: unknown): void {
   if (!ok) throw new TypeError(`Invalid option "${name}": ${rule} (got ${String(value)})`);
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
-/** Spreads the defaults under `options` and throws a `TypeError` naming any invalid option. */
+const STREAM_KEYS = [...Object.keys(STREAM_DEFAULTS), 'outputFormat'] as (keyof StreamOptions)[];
+
+/**
+ * Spreads the defaults under the stream options among `options` (other keys, such as a server's
+ * `path` or `port`, are left out) and throws a `TypeError` naming any invalid option.
+ */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
-  const o = { ...STREAM_DEFAULTS, ...stripUndefined(options) };
-  check(
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Invalid options: an object (got ${String(options)})`);
+  }
+  checkOption(
+    (options as { maxPayload?: unknown }).maxPayload === undefined,
+    'maxPayload',
+    'it limits what a WebSocket server accepts, so set it on createStreamServer, attachStreamServer, the Fastify plugin or your own WebSocketServer, not on a stream',
+    (options as { maxPayload?: unknown }).maxPayload,
+  );
+  const o: ResolvedStreamOptions = { ...STREAM_DEFAULTS, ...definedOnly(options, STREAM_KEYS) };
+  checkOption(
     isInt(o.startTimeoutMs) && o.startTimeoutMs > 0,
     'startTimeoutMs',
     'a positive integer',
     o.startTimeoutMs,
   );
-  check(
+  checkOption(
     isInt(o.heartbeatMs) && o.heartbeatMs >= 0,
     'heartbeatMs',
     'an integer >= 0',
     o.heartbeatMs,
   );
-  check(
-    isInt(o.maxPayload) && o.maxPayload >= 4096,
-    'maxPayload',
-    'an integer >= 4096',
-    o.maxPayload,
-  );
-  check(isInt(o.bufferMs) && o.bufferMs >= 20, 'bufferMs', 'an integer >= 20', o.bufferMs);
-  check(typeof o.fillGaps === 'boolean', 'fillGaps', 'a boolean', o.fillGaps);
-  check(
+  checkOption(isInt(o.bufferMs) && o.bufferMs >= 20, 'bufferMs', 'an integer >= 20', o.bufferMs);
+  checkOption(typeof o.fillGaps === 'boolean', 'fillGaps', 'a boolean', o.fillGaps);
+  checkOption(
     isInt(o.chunkMs) && o.chunkMs >= 20 && o.chunkMs <= 100 && o.chunkMs % 20 === 0,
     'chunkMs',
     'one of 20, 40, 60, 80, 100',
     o.chunkMs,
   );
-  check(isInt(o.leadMs) && o.leadMs >= o.chunkMs, 'leadMs', 'an integer >= chunkMs', o.leadMs);
-  check(
+  checkOption(
+    isInt(o.leadMs) && o.leadMs >= o.chunkMs,
+    'leadMs',
+    'an integer >= chunkMs',
+    o.leadMs,
+  );
+  checkOption(
     isInt(o.clearTimeoutMs) && o.clearTimeoutMs > 0,
     'clearTimeoutMs',
     'a positive integer',
     o.clearTimeoutMs,
   );
-  check(
+  checkOption(
     typeof o.logger === 'object' && o.logger !== null && typeof o.logger.child === 'function',
     'logger',
     'a pino-compatible logger with child()',
@@ -97,7 +113,7 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
   );
   if (o.outputFormat !== undefined) {
     const f = o.outputFormat;
-    check(
+    checkOption(
       typeof f === 'object' && f !== null && isSupportedFormat(f, 'outbound'),
       'outputFormat',
       describeFormats('outbound'),
@@ -107,9 +123,12 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
   return o;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
+/** The fields of `o` among `keys` that are not undefined (an undefined option takes its default). */
+export function definedOnly<T extends object, K extends keyof T>(
+  o: T,
+  keys: readonly K[],
+): Partial<T> {
   const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o))
-    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
