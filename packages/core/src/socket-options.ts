@@ -17,7 +17,14 @@ export const SOCKET_DEFAULTS = {
 
 const SOCKET_KEYS = Object.keys(SOCKET_DEFAULTS) as (keyof SocketOptions)[];
 
-/** Spreads the defaults under the socket options among `options` and throws a `TypeError` naming any invalid one. */
+/**
+ * Spreads the defaults under the socket options among `options` and throws a `TypeError` naming
+ * any invalid one.
+ *
+ * @example
+ * const { maxPayload } = resolveSocketOptions(options); // 65_536 unless options.maxPayload is set
+ * const wss = new WebSocketServer({ noServer: true, maxPayload });
+ */
 export function resolveSocketOptions(options: SocketOptions): Required<SocketOptions> {
   const o: Required<SocketOptions> = { ...SOCKET_DEFAULTS, ...definedOnly(options, SOCKET_KEYS) };
   checkOption(

@@ -34,12 +34,24 @@ export const DTMF_DIGIT_CLASS = '[0-9A-D*#]';
 
 const DIGITS: ReadonlySet<string> = new Set(DTMF_DIGITS);
 
-/** True when `value` is exactly one DTMF digit (letters uppercase). */
+/**
+ * True when `value` is exactly one DTMF digit (letters uppercase).
+ *
+ * @example
+ * isDtmfDigit('#'); // true
+ * isDtmfDigit('a'); // false: the wire form is uppercase
+ */
 export function isDtmfDigit(value: unknown): value is DtmfDigit {
   return typeof value === 'string' && DIGITS.has(value);
 }
 
-/** True when `value` is a non-empty string of DTMF digits (letters uppercase). */
+/**
+ * True when `value` is a non-empty string of DTMF digits (letters uppercase).
+ *
+ * @example
+ * isDtmfDigits('123#'); // true
+ * isDtmfDigits(''); // false
+ */
 export function isDtmfDigits(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0) return false;
   for (const c of value) if (!DIGITS.has(c)) return false;

@@ -40,7 +40,13 @@ export const MEDIA_FORMATS: Readonly<Record<Dialect, Readonly<Record<MediaDirect
 const DIALECTS = Object.keys(MEDIA_FORMATS) as Dialect[];
 const ENCODINGS: readonly WireEncoding[] = ['audio/x-mulaw', 'audio/x-l16'];
 
-/** True when `encoding` is one of the two wire encodings. */
+/**
+ * True when `encoding` is one of the two wire encodings.
+ *
+ * @example
+ * isWireEncoding('audio/x-l16'); // true
+ * isWireEncoding('audio/x-l16;rate=16000'); // false: the bare type only
+ */
 export function isWireEncoding(encoding: unknown): encoding is WireEncoding {
   return ENCODINGS.includes(encoding as WireEncoding);
 }

@@ -61,6 +61,10 @@ const STREAM_KEYS = [...Object.keys(STREAM_DEFAULTS), 'outputFormat'] as (keyof 
 /**
  * Spreads the defaults under the stream options among `options` (other keys, such as a server's
  * `path` or `port`, are left out) and throws a `TypeError` naming any invalid option.
+ *
+ * @example
+ * resolveStreamOptions({ chunkMs: 40 }).leadMs; // 200, from STREAM_DEFAULTS
+ * resolveStreamOptions({ chunkMs: 30 }); // TypeError: Invalid option "chunkMs": one of 20, 40, 60, 80, 100 (got 30)
  */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
   if (typeof options !== 'object' || options === null) {
