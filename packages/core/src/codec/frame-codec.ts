@@ -1,7 +1,7 @@
 /**
  * The per-frame hot path between wire payloads and PCM: base64 → bytes → Int16 and back, with
- * reused buffers. Decoded frames are views into shared slabs (see `sample-slab.ts`); L16 on a
- * little-endian host is base64-decoded straight into the slab, so it costs no copy at all.
+ * reused buffers. Decoded frames are views into the decoder's own slabs (see `sample-slab.ts`);
+ * L16 on a little-endian host is base64-decoded straight into the slab, so it costs no copy.
  */
 
 import { CallstreamError } from '../errors.js';
@@ -39,10 +39,10 @@ function checkFormat(format: MediaFormat, direction: MediaDirection): void {
   }
 }
 
-// One slab and one scratch for the whole process, shared by every stream: decoding is
-// synchronous, so they are never used by two frames at once, and a thousand streams then touch
-// one warm buffer instead of a thousand cold ones (and hold no buffers while idle).
-let slab: SampleSlab | undefined;
+// The scratch buffers are shared by every stream: decoding is synchronous, so they are never
+// used by two frames at once, and no frame ever refers to them. Samples handed out live in
+// slabs of their decoder (one per stream): frames of one call never share memory with
+// another's.
 let decodeScratch: ByteScratch | undefined;
 let encodeScratch: ByteScratch | undefined;
 
@@ -59,8 +59,10 @@ function oddLength(byteLength: number): CallstreamError {
 
 /**
  * Creates the decoder of one stream's `media` payloads: strict base64 in, PCM at the format's
- * rate out. Each returned array is a view of its own region of a shared slab, never reused, so
- * it may be kept.
+ * rate out. Each returned array is a view of its own region of a slab that belongs to this
+ * decoder alone (so to one stream), and that region is never written again: it may be kept.
+ * Take its bytes with `Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)`;
+ * `samples.buffer` as a whole holds this decoder's other frames too.
  *
  * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation for a format outside the inbound
  * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz); per payload `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an
@@ -71,17 +73,16 @@ function oddLength(byteLength: number): CallstreamError {
  */
 export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
   checkFormat(format, 'inbound');
-  slab ??= new SampleSlab();
-  const shared = slab;
+  const slab = new SampleSlab();
   if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
     // The wire bytes already are the in-memory samples: decode base64 into the slab directly.
     return (payload) => {
       const byteLength = base64DecodedLength(payload);
       if (byteLength < 0) throw invalidBase64();
-      shared.reserve(byteLength);
-      if (!writeBase64(payload, byteLength, shared.bytes, shared.offset)) throw invalidBase64();
+      slab.reserve(byteLength);
+      if (!writeBase64(payload, byteLength, slab.bytes, slab.offset)) throw invalidBase64();
       if (byteLength % 2 !== 0) throw oddLength(byteLength);
-      return shared.take(byteLength >> 1);
+      return slab.take(byteLength >> 1);
     };
   }
   decodeScratch ??= createByteScratch();
@@ -93,12 +94,12 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
     ensureCapacity(scratch, byteLength);
     if (!writeBase64(payload, byteLength, scratch.buffer, 0)) throw invalidBase64();
     if (mulaw) {
-      const out = shared.take(byteLength);
+      const out = slab.take(byteLength);
       decodeMulawInto(scratch.buffer, out, byteLength);
       return out;
     }
     if (byteLength % 2 !== 0) throw oddLength(byteLength);
-    const out = shared.take(byteLength >> 1);
+    const out = slab.take(byteLength >> 1);
     decodeL16Into(scratch.buffer, out, byteLength);
     return out;
   };

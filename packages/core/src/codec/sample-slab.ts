@@ -1,12 +1,18 @@
 /**
- * Hands out `Int16Array` views of consecutive regions of a shared `ArrayBuffer` ("slab"), so a
- * decoded frame costs a view (~40 ns) instead of its own buffer (~240 ns for 160 samples). A
- * region is never handed out twice: users may keep frames as long as they like. A kept frame
- * keeps its whole slab alive (64 KiB: about 4 s of 8 kHz or 1.3 s of 24 kHz audio).
+ * Hands out `Int16Array` views of consecutive regions of an `ArrayBuffer` ("slab"), so a decoded
+ * frame costs a view (~40 ns) instead of its own buffer (~240 ns for 160 samples). Each stream's
+ * decoder has its own: a slab only ever holds one call's audio. A region is never handed out or
+ * written twice, and a full slab is dropped, never reused: users may keep frames as long as they
+ * like. A kept frame keeps its whole slab alive (16 KiB: about 1 s of 8 kHz or 0.3 s of 24 kHz
+ * audio of its own call).
+ *
+ * 16 KiB is where the cost of a fresh slab (about 1 µs) spread over its frames stays a few
+ * percent of decoding them (17 frames of L16 24 kHz, 51 of mu-law), while an idle stream holds
+ * little. See bench/pipeline.ts.
  */
 
 /** Bytes per slab; a larger frame gets a slab of its own size. */
-const SLAB_BYTES = 64 * 1024;
+const SLAB_BYTES = 16 * 1024;
 
 export class SampleSlab {
   #buffer = new ArrayBuffer(SLAB_BYTES);

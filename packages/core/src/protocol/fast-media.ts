@@ -9,19 +9,23 @@
  *   {"event":"media","sequenceNumber":N,"streamId":"…","media":{"track":"…","timestamp":"…","chunk":N,"payload":"
  *
  * (each number as a JSON integer or a string of digits). `indexOf` then jumps to the payload's
- * closing quote, one native base64 decode into a scratch buffer proves the payload is a plain
- * JSON string (any character outside the base64 alphabet makes Node write fewer bytes than the
- * length predicts), and a second expression checks the rest: `"}`, an optional plain
+ * closing quote, and a second expression checks the rest: `"}`, an optional plain
  * `"extra_headers"` string, `}` and the end of the text. Only then are the values read, by
  * walking the layout the expression vouched for (no capture groups: their match array and the
  * `Number()` of a 13-digit timestamp string cost a quarter of the time).
+ *
+ * The payload is not checked here: the caller proves it strict base64 (`parse.ts`), which also
+ * proves it a plain JSON string (no quote, backslash or control character), and so that the
+ * text is exactly the layout above. The expressions cannot backtrack: every repetition is
+ * bounded or stops at the one character that must follow it, so the work is linear.
  *
  * A hand-written character scanner was measured first: V8's `charCodeAt` loop over the ~190
  * characters around the payload cost as much as `JSON.parse` of the whole message. The regular
  * expression runs as native code. See bench/protocol-parse.ts.
  *
- * Contract: for every input, the result is exactly what the general path (`JSON.parse` +
- * narrowing) returns, or `undefined`, "use the general path". Anything else (other key orders,
+ * Contract: for every input whose payload (as returned) is strict base64, the result is exactly
+ * what the general path (`JSON.parse` + narrowing) returns, or `undefined`, "use the general
+ * path". Anything else (other key orders,
  * whitespace, escapes, fractions, `null`, extra keys) goes to `JSON.parse`.
  */
 
@@ -55,28 +59,21 @@ let scanned = 0;
 /** Texts that start so may take the fast path. */
 export const MEDIA_PREFIX = '{"event":"media"';
 
-/** Payloads decoding to more than this (340 ms of L16 at 24 kHz) take the general path. */
-const SCRATCH_BYTES = 16 * 1024;
-let scratch: Buffer | undefined;
-
 /**
  * Parses a media message in the usual layout, or returns `undefined` when the general path must
- * decide. Exported with the general path for the test that holds them equal.
- *
- * `checkPayload: false` skips proving the payload is plain base64, for a caller that decodes it
- * with a strict base64 decoder right away (which proves the same) and, if that fails, asks
- * `parseMessage` for the exact error: the stream's hot path, so the payload is decoded once.
+ * decide. The payload is not checked (see the module comment): use it only once it has been
+ * proven strict base64, else ask the general path. Exported for the test that holds the two
+ * paths equal.
  *
  * @internal
  */
-export function parseMediaFast(text: string, checkPayload = true): MediaMessage | undefined {
+export function parseMediaFast(text: string): MediaMessage | undefined {
   HEAD.lastIndex = 0;
   if (!HEAD.test(text)) return undefined;
   const start = HEAD.lastIndex;
   const end = text.indexOf('"', start);
   if (end === -1) return undefined;
   const payload = text.slice(start, end);
-  if (checkPayload && !isPlainBase64(payload)) return undefined;
   TAIL.lastIndex = end;
   if (!TAIL.test(text)) return undefined;
   // HEAD matched, so the layout is known: walk it to read the values.
@@ -104,25 +101,4 @@ function readInteger(text: string, i: number): number {
   }
   scanned = negative ? -value : value;
   return quoted ? i + 1 : i;
-}
-
-/**
- * True when `payload` has only base64 alphabet characters (with up to two trailing `=`), which
- * makes it a plain JSON string. Node's decoder skips any other character (and stops at an inner
- * `=`), so it then writes fewer bytes than the data length predicts. A data length of 4k+1 is
- * refused: it decodes to as many bytes as 4k, which would hide one skipped character.
- */
-function isPlainBase64(payload: string): boolean {
-  const length = payload.length;
-  let padding = 0;
-  if (length > 0 && payload.charCodeAt(length - 1) === 0x3d /* = */) {
-    padding = length > 1 && payload.charCodeAt(length - 2) === 0x3d ? 2 : 1;
-  }
-  const data = length - padding;
-  if ((data & 3) === 1) return false;
-  const bytes = Math.floor((data * 3) / 4);
-  if (bytes === 0) return true;
-  if (bytes > SCRATCH_BYTES) return false;
-  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
-  return scratch.write(payload, 0, bytes, 'base64') === bytes;
 }

@@ -9,11 +9,40 @@ import type { CallstreamErrorCode } from '../errors.js';
 import type { MediaMessage, Track } from './messages.js';
 
 /**
- * A decimal number as text: what JSON allows for a number, plus leading zeros and a bare
- * fraction (`"007"`, `".5"`). No whitespace, hex, `Infinity` or empty string: `Number()` would
- * read those too, but no platform sends them.
+ * Whether `text` is a decimal number: what JSON allows for a number, plus leading zeros and a bare
+ * fraction (`"007"`, `".5"`, `"1."`), that is `-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`. No
+ * whitespace, hex, `Infinity` or empty string: `Number()` would read those too, but no platform
+ * sends them.
+ *
+ * One pass over the text, not a regular expression: the obvious expression backtracks
+ * quadratically on a long digit string that does not match, and a hostile frame may hold one.
  */
-const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export function isNumericText(text: string): boolean {
+  const length = text.length;
+  let i = text.charCodeAt(0) === 0x2d /* - */ ? 1 : 0;
+  const integerStart = i;
+  while (i < length && isDigit(text.charCodeAt(i))) i++;
+  let digits = i - integerStart;
+  if (i < length && text.charCodeAt(i) === 0x2e /* . */) {
+    const fractionStart = ++i;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+    digits += i - fractionStart;
+  }
+  if (digits === 0) return false;
+  const e = text.charCodeAt(i);
+  if (e === 0x65 /* e */ || e === 0x45 /* E */) {
+    const sign = text.charCodeAt(++i);
+    if (sign === 0x2b /* + */ || sign === 0x2d /* - */) i++;
+    const exponentStart = i;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+    if (i === exponentStart) return false;
+  }
+  return i === length;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 /** Marks a value of the wrong type; callers turn it into their event's error code. */
 export const INVALID = Symbol('invalid');
@@ -25,7 +54,7 @@ export const INVALID = Symbol('invalid');
 export function readNumber(value: unknown): number | undefined | typeof INVALID {
   if (typeof value === 'number') return Number.isFinite(value) ? value : INVALID;
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && NUMERIC.test(value)) {
+  if (typeof value === 'string' && isNumericText(value)) {
     const n = Number(value);
     return Number.isFinite(n) ? n : INVALID;
   }

@@ -10,7 +10,7 @@ function parsesOrRefuses(text: string): void {
     expect(typeof msg.event).toBe('string');
   } catch (err) {
     if (!(err instanceof CallstreamError)) throw err;
-    expect(err.code).toMatch(/^ERR_INVALID_(JSON|MESSAGE|START|MEDIA|DTMF|FIELD)$/);
+    expect(err.code).toMatch(/^ERR_INVALID_(JSON|MESSAGE|START|MEDIA|DTMF|FIELD|BASE64)$/);
   }
 }
 

@@ -177,10 +177,19 @@ describe('parseMessage: media', () => {
     });
   });
 
-  it('does not check the payload is base64 (the codec does)', () => {
-    expect(parseMessage(media({ payload: 'not base64!' }))).toMatchObject({
-      payload: 'not base64!',
-    });
+  it.each([['not base64!'], ['AAA'], ['AA=A'], ['QR=='], ['AA AA'], ['-_-_'], ['QUJDRA']])(
+    'refuses the payload %j, which is not strict base64 (ERR_INVALID_BASE64)',
+    (payload) => {
+      expect(() => parseMessage(media({ payload }))).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_BASE64' }),
+      );
+    },
+  );
+
+  it('takes a strict base64 payload, written with JSON escapes too', () => {
+    expect(parseMessage(media({ payload: 'QUJDRA==' }))).toMatchObject({ payload: 'QUJDRA==' });
+    const escaped = media({ payload: 'QUJDRA==' }).replace('QUJDRA==', 'QUJD\\u0052A==');
+    expect(parseMessage(escaped)).toMatchObject({ payload: 'QUJDRA==' });
   });
 
   it.each([

@@ -10,7 +10,7 @@ import type {
   StartMessage,
   Track,
 } from '../protocol/messages.js';
-import { parseMessage, parseMessageDeferringPayload } from '../protocol/parse.js';
+import { InboundReader } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
 import type { CallStreamEvents } from './call-stream-events.js';
@@ -26,7 +26,7 @@ import {
   type StreamTransport,
 } from './internal.js';
 import type { FramesOptions } from './frame-iterator.js';
-import { FrameFanout } from './frame-fanout.js';
+import { FrameFanout, type FrameConsumer } from './frame-fanout.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
 import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
 import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
@@ -64,10 +64,14 @@ export class CallStream
   #log: Logger;
   #start: StartMessage | undefined;
   #extraHeaders: Readonly<Record<string, string>> = {};
-  #decode: ((payload: string) => Int16Array) | undefined;
+  readonly #reader = new InboundReader();
   #bytesPerSample = 1;
   #failure: CallstreamError | undefined;
   #isClosed = false;
+  /** The `media` listeners, as one consumer of the fan-out (attached while there are any). */
+  readonly #mediaListeners: FrameConsumer = {
+    push: (frame) => this.#emit('media', frame),
+  };
   #hasMediaListeners = false;
   #startTimer: NodeJS.Timeout;
   #resolveStarted!: () => void;
@@ -98,16 +102,18 @@ export class CallStream
     this.#startTimer = setTimeout(() => {
       this[kFail](new CallstreamError('ERR_START_TIMEOUT'));
     }, this.#options.startTimeoutMs);
-    // Frames kept for the first consumer go to the first 'media' listener once it is attached.
-    // A flag, not listenerCount(), on the per-frame path.
+    // The 'media' listeners are one consumer of the fan-out, which decides what they get
+    // (frames kept for the first consumers included), in order with the iterators.
     const emitter = this as EventEmitter;
     emitter.on('newListener', (event: string | symbol) => {
-      if (event !== 'media') return;
+      if (event !== 'media' || this.#hasMediaListeners) return;
       this.#hasMediaListeners = true;
-      if (this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
+      this.#fanout.listen(this.#mediaListeners);
     });
     emitter.on('removeListener', (event: string | symbol) => {
-      if (event === 'media') this.#hasMediaListeners = this.listenerCount('media') > 0;
+      if (event !== 'media' || this.listenerCount('media') > 0) return;
+      this.#hasMediaListeners = false;
+      this.#fanout.unlisten(this.#mediaListeners);
     });
   }
 
@@ -190,13 +196,14 @@ export class CallStream
   [kReceive](text: string): void {
     this.stats.messages++;
     let msg: InboundMessage;
+    const reader = this.#reader;
     try {
-      msg = parseMessageDeferringPayload(text);
+      msg = reader.read(text);
     } catch (err) {
       this.#malformed(err);
       return;
     }
-    if (msg.event === 'media') this.#onMedia(msg, text);
+    if (msg.event === 'media') this.#onMedia(msg, reader.samples);
     else if (msg.event === 'start') this.#onStart(msg);
     else if (this.#start === undefined && msg.event !== 'unknown') {
       this.#malformed(
@@ -273,7 +280,8 @@ export class CallStream
       return;
     }
     clearTimeout(this.#startTimer);
-    this.#decode = decode;
+    this.#reader.decodeWith(decode);
+    this.#fanout.setTrackCount(msg.tracks.length);
     this.#bytesPerSample = msg.mediaFormat.encoding === 'audio/x-l16' ? 2 : 1;
     this.#start = msg;
     this.#extraHeaders = Object.freeze(parseExtraHeaders(msg.extraHeaders));
@@ -283,26 +291,10 @@ export class CallStream
     this.#emit('start');
   }
 
-  #onMedia(msg: MediaMessage, text: string): void {
-    const decode = this.#decode;
-    if (decode === undefined) {
+  #onMedia(msg: MediaMessage, samples: Int16Array | undefined): void {
+    if (samples === undefined) {
       this.#malformed(new CallstreamError('ERR_NOT_STARTED', 'media received before start'));
       return;
-    }
-    let samples: Int16Array;
-    try {
-      samples = decode(msg.payload);
-    } catch {
-      // The fast path did not prove the text was JSON: let the full parser decide, so the error
-      // (or a valid but unusual payload, e.g. with JSON escapes) is exactly what it says.
-      try {
-        const checked = parseMessage(text);
-        msg = checked as MediaMessage;
-        samples = decode(msg.payload);
-      } catch (err) {
-        this.#malformed(err);
-        return;
-      }
     }
     const { track } = msg;
     const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
@@ -329,15 +321,7 @@ export class CallStream
   }
 
   #deliver(frame: AudioFrame): void {
-    this.#fanout.deliver(frame, this.#emitMedia);
-  }
-
-  readonly #emitMedia = (frame: AudioFrame): void => {
-    if (this.#hasMediaListeners) this.#emit('media', frame);
-  };
-
-  #flushEarly(): void {
-    for (const frame of this.#fanout.takeKept()) this.#deliver(frame);
+    this.#fanout.deliver(frame);
   }
 
   #malformed(err: unknown): void {

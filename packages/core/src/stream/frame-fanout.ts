@@ -16,72 +16,132 @@ export function checkFramesOptions(options: FramesOptions): void {
   }
 }
 
+/** Anything that takes the stream's frames: an iterator's subscriber, or the `media` listeners. */
+export interface FrameConsumer {
+  push(frame: AudioFrame): void;
+}
+
+/** Frames per track that `bufferMs` stands for (platform frames are 20 ms). */
+function framesFor(bufferMs: number): number {
+  return Math.ceil(bufferMs / 20);
+}
+
 /**
- * Hands each decoded frame to every consumer of a stream: its iterators, and (through the
- * callback) its `media` listeners. Until the first consumer attaches, frames are kept (bounded,
- * oldest dropped) so that a slow per-call setup loses nothing; that consumer gets them first.
+ * Hands each decoded frame to every consumer of a stream, in the order they attached: its
+ * iterators, and its `media` listeners (as one consumer, from the first listener on). It alone
+ * decides who gets which frame.
+ *
+ * Until the first consumer attaches, frames are kept (bounded, oldest dropped) so that a slow
+ * per-call setup loses nothing. They are handed out one microtask after that first attachment,
+ * to every consumer attached by then, so a `media` listener and an iterator set up in the same
+ * tick both start with the first frame. A consumer that attaches later starts with the live
+ * frames.
+ *
+ * Every buffer (the kept frames, each iterator's) holds `bufferMs` of audio per track the
+ * consumer sees: per announced track once `start` has said how many there are.
  */
 export class FrameFanout {
+  readonly #consumers = new Set<FrameConsumer>();
   readonly #subscribers = new Set<FrameSubscriber>();
-  readonly #frameCap: number;
+  readonly #perTrack: number;
   readonly #stats: StreamStats;
+  #tracks = 2;
   #early: AudioFrame[] | undefined = [];
+  #handOutQueued = false;
   #ended = false;
   #failure: unknown;
 
   constructor(bufferMs: number, stats: StreamStats) {
-    this.#frameCap = Math.ceil(bufferMs / 20);
+    this.#perTrack = framesFor(bufferMs);
     this.#stats = stats;
   }
 
-  /** True until the first consumer has taken the frames kept for it. */
-  get keeping(): boolean {
-    return this.#early !== undefined;
+  /** `start` arrived: buffers hold `bufferMs` for each of `tracks` tracks (1 or 2). */
+  setTrackCount(tracks: number): void {
+    this.#tracks = Math.max(1, tracks);
+    for (const sub of this.#subscribers) sub.setCapacity(this.#capacity(sub.track !== undefined));
   }
 
-  /** A new iterator; it starts with the kept frames if it is the first consumer. */
+  /** A new iterator. */
   subscribe(options: FramesOptions): AsyncIterableIterator<AudioFrame> {
     checkFramesOptions(options);
-    const capacity = this.#frameCap * (options.track === undefined ? 2 : 1);
     const sub = new FrameSubscriber(
       options,
-      capacity,
+      this.#capacity(options.track !== undefined),
       () => this.#stats.dropped++,
-      (s) => this.#subscribers.delete(s),
+      (s) => this.#detach(s),
     );
-    for (const frame of this.takeKept()) sub.push(frame);
-    if (this.#ended) sub.end(this.#failure);
-    else this.#subscribers.add(sub);
+    if (sub.done) return sub.iterator(); // its signal was aborted already
+    if (this.#ended) {
+      // Nothing more comes: a late iterator gets what was kept for the first consumer.
+      for (const frame of this.#early ?? []) sub.push(frame);
+      sub.end(this.#failure);
+      return sub.iterator();
+    }
+    this.#subscribers.add(sub);
+    this.#attach(sub);
     return sub.iterator();
   }
 
-  /** Ends consumption by the first consumer: returns the kept frames (once) and stops keeping. */
-  takeKept(): AudioFrame[] {
-    const early = this.#early ?? [];
-    this.#early = undefined;
-    return early;
+  /** The stream's `media` listeners, as one consumer (attached with the first listener). */
+  listen(consumer: FrameConsumer): void {
+    if (!this.#ended) this.#attach(consumer);
   }
 
-  /** Delivers one frame, or keeps it while nobody consumes yet. */
-  deliver(frame: AudioFrame, emitMedia: (frame: AudioFrame) => void): void {
+  /** The last `media` listener is gone. */
+  unlisten(consumer: FrameConsumer): void {
+    this.#consumers.delete(consumer);
+  }
+
+  /** Delivers one frame to every consumer, or keeps it while none has been handed the kept frames. */
+  deliver(frame: AudioFrame): void {
     const early = this.#early;
     if (early !== undefined) {
-      if (early.length >= this.#frameCap * 2) {
+      if (early.length >= this.#perTrack * this.#tracks) {
         early.shift();
         this.#stats.dropped++;
       }
       early.push(frame);
       return;
     }
-    emitMedia(frame);
-    for (const sub of this.#subscribers) sub.push(frame);
+    for (const consumer of this.#consumers) consumer.push(frame);
   }
 
-  /** The stream ended: iterators drain and finish (or throw `failure`). Kept frames stay for a late consumer. */
+  /** The stream ended: iterators drain and finish (or throw `failure`). */
   end(failure: unknown): void {
+    if (this.#ended) return;
+    this.#handOut(); // consumers attached in this tick still get the kept frames
     this.#ended = true;
     this.#failure = failure;
     for (const sub of [...this.#subscribers]) sub.end(failure);
     this.#subscribers.clear();
+    this.#consumers.clear();
+  }
+
+  #capacity(oneTrack: boolean): number {
+    return this.#perTrack * (oneTrack ? 1 : this.#tracks);
+  }
+
+  #attach(consumer: FrameConsumer): void {
+    this.#consumers.add(consumer);
+    if (this.#early === undefined || this.#handOutQueued) return;
+    this.#handOutQueued = true;
+    queueMicrotask(() => this.#handOut());
+  }
+
+  #detach(sub: FrameSubscriber): void {
+    this.#subscribers.delete(sub);
+    this.#consumers.delete(sub);
+  }
+
+  /** Gives the kept frames to every consumer attached now, in order, then delivers live. */
+  #handOut(): void {
+    this.#handOutQueued = false;
+    const early = this.#early;
+    // Everyone who came has gone again: keep keeping for the next one.
+    if (early === undefined || this.#consumers.size === 0) return;
+    this.#early = undefined;
+    const consumers = [...this.#consumers];
+    for (const frame of early) for (const consumer of consumers) consumer.push(frame);
   }
 }

@@ -1,13 +1,19 @@
-import { createResampler, type Resampler } from '../codec/resampler.js';
 import type { Track } from '../protocol/messages.js';
 import type { AudioFrame } from './audio-frame.js';
 import { FrameQueue } from './frame-queue.js';
+import { TrackResampler } from './track-resampler.js';
 
 /** Options of {@link CallStream.frames}. */
 export interface FramesOptions {
   /** Only frames of this track. Default: every track. */
   track?: Track;
-  /** Resample to this rate (a whole number of Hz from 8000 to 192000) with a streaming resampler per track. Default: the stream's rate. */
+  /**
+   * Resample to this rate (a whole number of Hz from 8000 to 192000) with a streaming resampler
+   * per track. Each frame is then 20 ms of audio (`sampleRate / 50` samples; for a rate that is
+   * not a multiple of 50 Hz the lengths alternate so that they add up), timed by the input frame
+   * it starts in. The resampler's look-ahead makes each such frame come one input frame later.
+   * Default: the stream's rate, frames as they arrive.
+   */
   sampleRate?: number;
   /** Aborting ends the iterator: the pending `next()` rejects with an `AbortError`, like `events.on`. Default: none. */
   signal?: AbortSignal;
@@ -27,13 +33,13 @@ export class FrameSubscriber {
   readonly #queue: FrameQueue<AudioFrame>;
   readonly #track: Track | undefined;
   readonly #rate: number | undefined;
-  readonly #resamplers = new Map<Track, Resampler>();
+  readonly #resamplers = new Map<Track, TrackResampler>();
   readonly #detach: (s: FrameSubscriber) => void;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => {
     if (this.#signal !== undefined) this.#stop(abortError(this.#signal));
   };
-  readonly #last = new Map<Track, AudioFrame>();
+  readonly #enqueue = (frame: AudioFrame): void => this.#queue.push(frame);
   #ended = false;
 
   constructor(
@@ -51,6 +57,21 @@ export class FrameSubscriber {
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
+  /** The only track this subscriber takes, if one. */
+  get track(): Track | undefined {
+    return this.#track;
+  }
+
+  /** True once it takes no more frames (ended, broken out of or aborted). */
+  get done(): boolean {
+    return this.#ended;
+  }
+
+  /** Changes how many frames it buffers (see `FrameQueue.setCapacity`). */
+  setCapacity(capacity: number): void {
+    this.#queue.setCapacity(capacity);
+  }
+
   push(frame: AudioFrame): void {
     if (this.#track !== undefined && frame.track !== this.#track) return;
     const rate = this.#rate;
@@ -60,25 +81,16 @@ export class FrameSubscriber {
     }
     let resampler = this.#resamplers.get(frame.track);
     if (resampler === undefined) {
-      resampler = createResampler(frame.sampleRate, rate);
+      resampler = new TrackResampler(frame.sampleRate, rate);
       this.#resamplers.set(frame.track, resampler);
     }
-    this.#last.set(frame.track, frame);
-    const samples = resampler.process(frame.samples);
-    if (samples.length > 0) this.#queue.push({ ...frame, samples, sampleRate: rate });
+    resampler.push(frame, this.#enqueue);
   }
 
   /** The stream ended: emit what the resamplers still hold, then end (or throw `failure`). */
   end(failure?: unknown): void {
     if (this.#ended) return;
-    const rate = this.#rate;
-    for (const [track, resampler] of this.#resamplers) {
-      const last = this.#last.get(track);
-      const samples = resampler.flush();
-      if (rate !== undefined && last !== undefined && samples.length > 0) {
-        this.#queue.push({ ...last, samples, sampleRate: rate });
-      }
-    }
+    for (const resampler of this.#resamplers.values()) resampler.flush(this.#enqueue);
     this.#finish();
     this.#queue.end(failure);
   }

@@ -4,7 +4,7 @@
  * old audio rather than growing memory without bound.
  */
 export class FrameQueue<T> {
-  readonly #items: (T | undefined)[];
+  #items: (T | undefined)[];
   #head = 0;
   #size = 0;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
@@ -19,6 +19,20 @@ export class FrameQueue<T> {
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Changes the bound, keeping the newest items (dropping and counting the oldest if it shrinks). */
+  setCapacity(capacity: number): void {
+    const cap = Math.max(1, capacity);
+    if (cap === this.#items.length) return;
+    const old = this.#items;
+    const items = new Array<T | undefined>(cap);
+    const drop = Math.max(0, this.#size - cap);
+    for (let i = 0; i < drop; i++) this.#onDrop();
+    for (let i = drop; i < this.#size; i++) items[i - drop] = old[(this.#head + i) % old.length];
+    this.#items = items;
+    this.#head = 0;
+    this.#size -= drop;
   }
 
   push(item: T): void {
