@@ -74,34 +74,51 @@ export class PlaybackJob {
    * Reads a streaming source ahead of what is sent, until `limit` samples are buffered
    * (back-pressure on the producer). `onData` runs after each chunk and at the end; a source
    * that throws ends the playback's audio there and `onError` gets the error.
+   *
+   * Never calls back synchronously: `onData` is the queue's `pump()`, which calls `fill()`, so
+   * a synchronous call would re-enter the pump (and, with a full buffer, recurse until the stack
+   * overflows). When there is nothing to read (buffer full, source done, settled, or a read
+   * already running), it returns without a callback: the pump that called it already holds
+   * everything there is.
    */
   fill(limit: number, onData: () => void, onError: (err: unknown) => void): void {
     const iterator = this.#iterator;
     const converter = this.#converter;
-    if (this.#reading || this.sourceDone || iterator === undefined || converter === undefined)
-      return;
+    if (this.#reading || this.sourceDone || this.settled || this.pcm.length >= limit) return;
+    if (iterator === undefined || converter === undefined) return;
     this.#reading = true;
-    void (async () => {
-      try {
-        while (!this.settled && this.pcm.length < limit) {
-          const r = await iterator.next();
-          if (this.settled) break;
-          if (r.done === true) {
-            this.#endSource(converter);
-            break;
-          }
-          this.pcm.push(converter.convert(r.value));
-          onData();
+    void this.#read(iterator, converter, limit, onData, onError);
+  }
+
+  async #read(
+    iterator: AsyncIterator<Int16Array | Uint8Array>,
+    converter: PcmConverter,
+    limit: number,
+    onData: () => void,
+    onError: (err: unknown) => void,
+  ): Promise<void> {
+    // Leave the caller's stack first: a source whose next() throws or returns synchronously
+    // must not call back into the pump that is calling fill().
+    await Promise.resolve();
+    try {
+      while (!this.settled && this.pcm.length < limit) {
+        const r = await iterator.next();
+        if (this.settled) break;
+        if (r.done === true) {
+          this.#endSource(converter);
+          break;
         }
-      } catch (err) {
-        // What was sent so far still plays and is confirmed; the error goes to the stream.
-        this.#endSource(converter);
-        onError(err);
-      } finally {
-        this.#reading = false;
+        this.pcm.push(converter.convert(r.value));
+        onData();
       }
-      onData();
-    })();
+    } catch (err) {
+      // What was sent so far still plays and is confirmed; the error goes to the stream.
+      this.#endSource(converter);
+      onError(err);
+    } finally {
+      this.#reading = false;
+    }
+    onData();
   }
 
   /** How much of it the caller has heard by `now` (performance.now), by the pacing model. */
