@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import alawmulaw from 'alawmulaw';
@@ -342,10 +342,52 @@ describe('recordCall', () => {
 
   it('rejects when the file cannot be created, and removes its listeners', async () => {
     const { platform, stream } = await call();
-    const recording = recordCall(stream, join(dir, 'no-such-dir', 'x.wav'));
-    await expect(recording).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(join(dir, 'a-file'), '');
+    const recording = recordCall(stream, join(dir, 'a-file', 'x.wav'));
+    await expect(recording).rejects.toMatchObject({ code: 'EEXIST' });
     expect(stream.listenerCount('media')).toBe(0);
     await platform.close();
+  });
+
+  it('creates the folders missing on its path', async () => {
+    const { platform, stream } = await call();
+    const path = join(dir, 'recordings', '2026', `${stream.callId}.wav`);
+    const recording = recordCall(stream, path);
+    const { bytes, pcm } = mulaw(320);
+    platform.media(bytes.subarray(0, 160));
+    platform.media(bytes.subarray(160));
+    await platform.close();
+    await recording;
+    expect(channels(parseWav(await readFile(path)).samples).left).toEqual(pcm);
+  });
+
+  it('never makes an unhandled rejection of a file it cannot write: the stream reports it and the call goes on', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { platform, stream } = await call();
+      const errors: Error[] = [];
+      stream.on('error', (err) => errors.push(err));
+      await writeFile(join(dir, 'a-file'), '');
+      void recordCall(stream, join(dir, 'a-file', 'x.wav')); // as the README writes it
+      for (let i = 0; i < 50 && errors.length === 0; i++) await sleep(10);
+      await sleep(20); // unhandled rejections are reported after the microtask queue drains
+      expect(unhandled).toEqual([]);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({
+        name: 'CallstreamError',
+        code: 'ERR_RECORDING',
+        cause: { code: 'EEXIST' },
+      });
+      expect(stream.isClosed).toBe(false);
+      const frame = new Promise((resolve) => stream.once('media', resolve));
+      platform.media(mulaw(160).bytes);
+      expect(await frame).toMatchObject({ chunk: 1 });
+      await platform.close();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('rejects an invalid lookBehindMs with a TypeError naming it', async () => {

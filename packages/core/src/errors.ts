@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   ERR_INVALID_AUDIO: { closeCode: undefined, message: 'Invalid audio for playAudio' },
   /** A user handler or listener threw or rejected; the error is the `cause`. */
   ERR_HANDLER: { closeCode: undefined, message: 'A stream handler threw' },
+  /** `recordCall` could not write its file (the I/O error is the `cause`); the call goes on. */
+  ERR_RECORDING: { closeCode: undefined, message: 'The recording could not be written' },
   /** Bytes given as a WAV file are not one (no RIFF/WAVE header, no fmt or data chunk). */
   ERR_INVALID_WAV: { closeCode: undefined, message: 'Not a readable WAV file' },
 } as const satisfies Record<string, { closeCode: number | undefined; message: string }>;

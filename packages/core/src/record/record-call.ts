@@ -2,9 +2,10 @@
  * Records a call as a stereo WAV file while it happens: the caller on the left, the other side
  * (the `outbound` track and/or what the bot played) on the right, both on one timeline.
  */
+import { CallstreamError } from '../errors.js';
 import type { AudioFrame } from '../stream/audio-frame.js';
 import type { CallStream } from '../stream/call-stream.js';
-import { kOutgoingTaps } from '../stream/internal.js';
+import { kHandlerError, kOutgoingTaps } from '../stream/internal.js';
 import type { OutgoingTap } from '../stream/playback-queue.js';
 import { BotTrack } from './bot-track.js';
 import { FramePlacer } from './frame-placer.js';
@@ -36,13 +37,19 @@ const BLOCK_MS = 100;
  * `clearAudio` flushed, or that was still queued when the call ended, is left out. The file is
  * written as the call goes: only the last `lookBehindMs` are held in memory.
  *
- * Call it before the first `await` of your stream handler, so that no frame is missed.
+ * Call it before the first `await` of your stream handler, so that no frame is missed. Folders
+ * missing on `path` are created.
+ *
  * Resolves when the stream has closed (or `signal` aborted) and the file is finalized; rejects
- * if the file cannot be written or the stream closes before `start`.
+ * if the file cannot be written (with the I/O error) or the stream closes before `start`. A
+ * file that cannot be written is also reported on the stream's `error` event as
+ * `ERR_RECORDING` (with the I/O error as `cause`), and the recording stops; the call goes on.
+ * The returned promise never becomes an unhandled rejection, so `void recordCall(...)` is safe.
  *
  * @example
  * server.on('stream', (stream) => {
- *   recordCall(stream, `recordings/${stream.callId}.wav`).catch((err) => log.error(err));
+ *   stream.on('error', (err) => stream.log.error({ err }, 'call error'));
+ *   void recordCall(stream, `recordings/${stream.callId}.wav`);
  * });
  */
 export function recordCall(
@@ -93,6 +100,8 @@ class CallRecorder implements OutgoingTap {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    // Awaited by users when they care; never an unhandled rejection (the stream reports it).
+    this.done.catch(() => {});
     if (signal?.aborted === true) {
       this.#fail(signal.reason ?? new Error('recordCall aborted before it started'));
       return;
@@ -125,10 +134,10 @@ class CallRecorder implements OutgoingTap {
     this.#rate = rate;
     const writer = createWavWriter(this.#path, { sampleRate: rate, channels: 2 });
     this.#writer = writer;
-    writer.ready.catch((err: unknown) => this.#fail(err));
+    writer.ready.catch((err: unknown) => this.#failWriting(err));
     const capacity = this.#samples(this.#lookBehindMs + 1_000);
     this.#timeline = new StereoTimeline(capacity, (block) => {
-      writer.write(block).catch((err: unknown) => this.#fail(err));
+      writer.write(block).catch((err: unknown) => this.#failWriting(err));
     });
     this.#placer = new FramePlacer(rate, this.#lookBehindMs);
     this.#bot.attach(this.#timeline, rate);
@@ -185,6 +194,7 @@ class CallRecorder implements OutgoingTap {
       await this.#writer?.close();
       this.#resolve();
     } catch (err) {
+      this.#report(err);
       this.#reject(err);
     }
   }
@@ -194,8 +204,24 @@ class CallRecorder implements OutgoingTap {
     try {
       fn();
     } catch (err) {
-      this.#fail(err);
+      this.#failWriting(err);
     }
+  }
+
+  /** The file cannot be written: stop, reject, and tell the stream's `error` listeners. */
+  #failWriting(err: unknown): void {
+    if (this.#finished) return;
+    this.#fail(err);
+    this.#report(err);
+  }
+
+  #report(err: unknown): void {
+    const detail = err instanceof Error ? err.message : String(err);
+    this.#stream[kHandlerError](
+      new CallstreamError('ERR_RECORDING', `recordCall could not write ${this.#path}: ${detail}`, {
+        cause: err,
+      }),
+    );
   }
 
   #fail(err: unknown): void {

@@ -3,7 +3,8 @@
  * are appended as they come, and the sizes are patched in on close. Nothing is kept in memory
  * beyond the writes that have not reached the file yet.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { endianness } from 'node:os';
 import { WAV_HEADER_BYTES, wavHeader } from './wav.js';
 
@@ -53,8 +54,8 @@ function toLittleEndianBytes(samples: Int16Array): Buffer {
 }
 
 /**
- * Creates (or truncates) a 16-bit PCM WAV file and returns a writer that streams samples into
- * it. Writes are queued in order; `close()` finalizes the header. A file that was never closed
+ * Creates (or truncates) a 16-bit PCM WAV file, and the folders missing on its path, and returns
+ * a writer that streams samples into it. Writes are queued in order; `close()` finalizes the header. A file that was never closed
  * still parses (readers such as `parseWav` read up to the last whole frame present).
  *
  * @example
@@ -75,6 +76,7 @@ export function createWavWriter(path: string, options: WavWriterOptions): WavWri
   let handle: FileHandle | undefined;
 
   const ready = (async () => {
+    await mkdir(dirname(path), { recursive: true });
     handle = await open(path, 'w');
     await handle.write(wavHeader(0, sampleRate, channels), 0, WAV_HEADER_BYTES, 0);
   })();
