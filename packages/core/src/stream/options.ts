@@ -14,9 +14,9 @@ export interface StreamOptions {
   startTimeoutMs?: number;
   /** Ping the platform every this many ms; a peer that misses a whole interval is terminated. `0` turns it off. Default `20_000`. */
   heartbeatMs?: number;
-  /** How much audio, in ms, each iterator (and the buffer kept until the first consumer attaches) holds before dropping the oldest frames. Default `5_000`. */
+  /** How much audio, in ms, each iterator (and the buffer kept until the first consumers attach) holds per track it takes (counted in 20 ms frames) before dropping the oldest frames. Default `5_000`. */
   bufferMs?: number;
-  /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Default `false`. */
+  /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Gaps of up to 50 chunks (1 s) are filled; a bigger jump is counted in `stats.resyncs` and not filled. Default `false`. */
   fillGaps?: boolean;
   /**
    * Format of the audio `playAudio` sends: one the platforms play (`audio/x-mulaw` at 8000 Hz,

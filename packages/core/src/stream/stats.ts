@@ -10,10 +10,15 @@ export interface StreamStats {
   frames: Record<Track, number>;
   /** Decoded audio bytes received per track (wire bytes, before decoding). */
   bytes: Record<Track, number>;
-  /** Frames missing from each track's `chunk` sequence. */
+  /** Frames missing from each track's `chunk` sequence (gaps of up to 50 chunks, 1 s). */
   gaps: Record<Track, number>;
   /** Silence frames inserted by `fillGaps`. */
   filledFrames: number;
+  /**
+   * Jumps of `chunk` by more than 50 (1 s of frames), forward or back: not counted as gaps or
+   * filled; the track's timeline goes on from the new chunk.
+   */
+  resyncs: number;
   /** Frames whose `chunk` was not greater than the previous one on their track (delivered anyway, in arrival order). */
   outOfOrder: number;
   /** Malformed messages (each also emitted as `frameError`). */
@@ -45,6 +50,7 @@ export function createStats(): StreamStats {
     bytes: { inbound: 0, outbound: 0 },
     gaps: { inbound: 0, outbound: 0 },
     filledFrames: 0,
+    resyncs: 0,
     outOfOrder: 0,
     malformed: 0,
     unknown: 0,

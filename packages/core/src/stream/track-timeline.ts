@@ -2,13 +2,22 @@ import type { Track } from '../protocol/messages.js';
 import type { AudioFrame } from './audio-frame.js';
 import type { StreamStats } from './stats.js';
 
-const MAX_FILL_FRAMES = 250; // at most 5 s of silence per gap: a wild chunk jump must not allocate gigabytes
+/**
+ * The largest gap, in chunks (1 s of 20 ms frames), that counts as lost frames (and is filled
+ * with `fillGaps`). A bigger jump of `chunk`, forward or back, is not loss but a discontinuity
+ * (a platform restarting its counter, or a hostile value): it is counted in `stats.resyncs`, no
+ * silence is made for it, and the track's timeline goes on from the new chunk. So one wild
+ * value cannot turn every later frame into "out of order", and filling costs at most this many
+ * frames of silence per message.
+ */
+export const MAX_GAP_CHUNKS = 50;
 const NO_FILL: readonly AudioFrame[] = [];
 
 /**
- * Per-track chunk bookkeeping: counts gaps and out-of-order frames, fills gaps with silence when
- * asked, and supplies `chunk`/`timestamp` when a message omits them. Runs once per frame, so it
- * keeps plain numbers and allocates nothing unless it fills a gap.
+ * Per-track chunk bookkeeping: counts gaps, out-of-order frames and resynchronisations, fills
+ * gaps (up to {@link MAX_GAP_CHUNKS}) with silence when asked, and supplies `chunk`/`timestamp`
+ * when a message omits them. Runs once per frame, so it keeps plain numbers and allocates
+ * nothing unless it fills a gap.
  */
 export class TrackTimeline {
   /** Last (highest) chunk and its timestamp per track; NaN before the first frame. */
@@ -50,12 +59,14 @@ export class TrackTimeline {
     this.timestamp = t;
     let fill = NO_FILL;
     if (!first) {
-      if (c <= lastChunk) {
+      const jump = c - lastChunk;
+      if (jump > MAX_GAP_CHUNKS + 1 || jump < -MAX_GAP_CHUNKS || !Number.isInteger(jump)) {
+        this.#stats.resyncs++; // the timeline goes on from here
+      } else if (jump <= 0) {
         this.#stats.outOfOrder++;
         return NO_FILL; // the timeline keeps its highest chunk
-      }
-      const missing = c - lastChunk - 1;
-      if (missing > 0) {
+      } else if (jump > 1) {
+        const missing = jump - 1;
         this.#stats.gaps[track] += missing;
         if (this.#fillGaps)
           fill = this.#silence(track, c, t, missing, samples.length, sampleRate, frameMs);
@@ -80,9 +91,8 @@ export class TrackTimeline {
     sampleRate: number,
     frameMs: number,
   ): AudioFrame[] {
-    const n = Math.min(missing, MAX_FILL_FRAMES);
     const frames: AudioFrame[] = [];
-    for (let i = n; i >= 1; i--) {
+    for (let i = missing; i >= 1; i--) {
       frames.push({
         track,
         samples: new Int16Array(length),
@@ -92,7 +102,7 @@ export class TrackTimeline {
         sequenceNumber: -1,
       });
     }
-    this.#stats.filledFrames += n;
+    this.#stats.filledFrames += missing;
     return frames;
   }
 }
