@@ -13,7 +13,8 @@ import type { MediaFormat, StartMessage, Track, WireEncoding } from './messages.
  * - `accountId` may be a number (Vobiz ids look numeric); missing or unusable, it is `''`.
  * - `mediaFormat.encoding` may carry a `;rate=` suffix (the `<Stream contentType>` form); the rate
  *   is used when `sampleRate` is missing.
- * - `extra_headers` is kept raw; a JSON object in its place is kept as its JSON text.
+ * - `extra_headers` is kept raw; a JSON object in its place is kept as its JSON text (dropped when
+ *   it nests deeper than 16 levels).
  *
  * @throws {CallstreamError} `ERR_INVALID_START` naming the unusable field.
  */
@@ -105,15 +106,31 @@ function rateParameter(params: string[]): string | undefined {
   return undefined;
 }
 
+/** Deeper than this, an object in `extra_headers` is not headers anyone sent: it is dropped. */
+const MAX_HEADER_DEPTH = 16;
+
 function readExtraHeaders(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (!isRecord(value)) return undefined;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    // Only a nesting deep enough to overflow the stack gets here: not headers anyone sent.
-    return undefined;
+  if (!isRecord(value) || depthExceeds(value, MAX_HEADER_DEPTH)) return undefined;
+  return JSON.stringify(value);
+}
+
+/**
+ * Whether `value` nests objects or arrays deeper than `limit`. Walks with its own stack and stops
+ * at the first level past the limit, so a hostile nesting costs nothing beyond `JSON.parse`, and
+ * `JSON.stringify` never meets one (it would recurse until the stack overflows).
+ */
+function depthExceeds(value: object, limit: number): boolean {
+  const stack: [object, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    for (const child of Object.values(node)) {
+      if (typeof child !== 'object' || child === null) continue;
+      if (depth + 1 > limit) return true;
+      stack.push([child as object, depth + 1]);
+    }
   }
+  return false;
 }
 
 function startError(detail: string): ReturnType<typeof fieldError> {
