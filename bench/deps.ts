@@ -29,14 +29,17 @@ export async function loadCore(): Promise<CoreModule> {
 }
 
 type ParseModule = typeof Parse;
+export type InboundReader = InstanceType<ParseModule['InboundReader']>;
 
 /**
- * The parse entry point `CallStream` itself uses per frame (internal to core): media messages
- * whose payload the strict base64 decoder checks anyway skip a second check in the parser.
+ * The per-frame parser `CallStream` itself uses (internal to core, from the one module that owns
+ * inbound parsing): the message, and for media the samples of the stream's decoder, which
+ * proves the payload strict base64 as it decodes it, so each payload is decoded once.
  */
-export async function loadStreamParse(): Promise<ParseModule['parseMessageDeferringPayload']> {
+export async function loadInboundReader(): Promise<() => InboundReader> {
   const url = new URL('../../packages/core/dist/protocol/parse.js', import.meta.url);
-  return ((await import(url.href)) as ParseModule).parseMessageDeferringPayload;
+  const { InboundReader } = (await import(url.href)) as ParseModule;
+  return () => new InboundReader();
 }
 
 /** Whether `ws` finds its optional native `bufferutil` (it masks and unmasks frames). */

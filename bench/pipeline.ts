@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import alawmulaw from 'alawmulaw';
 import type { MediaFormat } from '../packages/core/dist/index.js';
-import { loadCore, loadStreamParse, type CoreModule } from './deps.js';
+import { loadCore, loadInboundReader, type CoreModule, type InboundReader } from './deps.js';
 import { measure, type Contender, type MeasureOptions } from './pipeline-measure.js';
 import { audioFrames, naiveDecoder, naivePlayAudio, STREAM_ID } from './pipeline-naive.js';
 import { printTables } from './pipeline-report.js';
@@ -67,11 +67,7 @@ function row(section: Row['section'], format: string, samples: number, ns: numbe
   };
 }
 
-function frameRows(
-  core: CoreModule,
-  parse: (text: string) => ReturnType<CoreModule['parseMessage']>,
-  frame: MeasureOptions,
-): Row[] {
+function frameRows(core: CoreModule, newReader: () => InboundReader, frame: MeasureOptions): Row[] {
   const rows: Row[] = [];
   // The codec alone, on one 20 ms mu-law frame: the table against alawmulaw's arithmetic.
   const mulawFrames = Array.from({ length: VARIANTS }, () => new Uint8Array(randomBytes(160)));
@@ -129,6 +125,8 @@ function frameRows(
     );
     const decode = core.createFrameDecoder(format);
     const naive = naiveDecoder(format);
+    const reader = newReader();
+    reader.decodeWith(core.createFrameDecoder(format));
     rows.push(
       row(
         'decode',
@@ -153,10 +151,10 @@ function frameRows(
             {
               name: 'callstream',
               run: (i) => {
-                // What CallStream runs per frame: the parser leaves the payload check to the
-                // strict decoder, so the payload is base64-decoded once.
-                const message = parse(messages[i % VARIANTS]!);
-                return message.event === 'media' ? decode(message.payload) : undefined;
+                // What CallStream runs per frame: the reader leaves the payload check to the
+                // stream's strict decoder, so the payload is base64-decoded once.
+                reader.read(messages[i % VARIANTS]!);
+                return reader.samples;
               },
             },
             {
@@ -223,12 +221,12 @@ function resampleRows(core: CoreModule, options: MeasureOptions): Row[] {
  */
 export async function runPipelineBench(options: PipelineBenchOptions = {}): Promise<Row[]> {
   const core = await loadCore();
-  const parse = await loadStreamParse();
+  const newReader = await loadInboundReader();
   const quick = options.quick === true;
   const rounds = quick ? 5 : 15;
   const frame: MeasureOptions = { iterations: quick ? 4_000 : 20_000, rounds };
   const resample: MeasureOptions = { iterations: quick ? 400 : 2_000, rounds };
-  const rows = [...frameRows(core, parse, frame), ...resampleRows(core, resample)];
+  const rows = [...frameRows(core, newReader, frame), ...resampleRows(core, resample)];
   printTables(rows, rounds);
   const resultsDir = new URL('../results/', import.meta.url);
   await mkdir(resultsDir, { recursive: true });

@@ -27,8 +27,9 @@ function isStrictBase64(text: string): boolean {
 /** The contract of parseMessage: the general path, and a media payload must be strict base64. */
 function expected(text: string): Outcome {
   const general = outcome(parseMessageGeneral, text);
-  const message = 'message' in general ? (general.message as { event: string }) : undefined;
-  if (message?.event === 'media' && !isStrictBase64((message as { payload: string }).payload)) {
+  const message =
+    'message' in general ? (general.message as { event: string; payload?: string }) : undefined;
+  if (message?.event === 'media' && !isStrictBase64(message.payload as string)) {
     return { code: 'ERR_INVALID_BASE64' };
   }
   return general;
