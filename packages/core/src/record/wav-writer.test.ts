@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,9 +118,18 @@ describe('createWavWriter', () => {
   });
 
   it('reports a file that cannot be opened through ready, write and close', async () => {
-    const wav = createWavWriter(join(dir, 'missing', 'h.wav'), { sampleRate: 8000 });
-    await expect(wav.ready).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(wav.write(new Int16Array(2))).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(wav.close()).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(join(dir, 'a-file'), '');
+    const wav = createWavWriter(join(dir, 'a-file', 'h.wav'), { sampleRate: 8000 });
+    await expect(wav.ready).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(wav.write(new Int16Array(2))).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(wav.close()).rejects.toMatchObject({ code: 'EEXIST' });
+  });
+
+  it('creates the folders missing on its path', async () => {
+    const path = join(dir, 'missing', 'deeper', 'h.wav');
+    const wav = createWavWriter(path, { sampleRate: 8000 });
+    await wav.write(Int16Array.of(1, -2));
+    await wav.close();
+    expect(parseWav(await readFile(path)).samples).toEqual(Int16Array.of(1, -2));
   });
 });
