@@ -88,7 +88,7 @@ describe('createFrameDecoder', () => {
     }
   });
 
-  it('amortizes allocation: 10,000 mu-law frames share a few 16 KiB slabs', () => {
+  it('amortizes allocation: 10,000 mu-law frames share a few slabs, 8 KiB doubling to 64 KiB', () => {
     const decode = createFrameDecoder(MULAW);
     const payload = randomBytes(160).toString('base64');
     const buffers = new Set<ArrayBufferLike>();
@@ -103,10 +103,13 @@ describe('createFrameDecoder', () => {
       }
       previous = frame;
     }
-    // 51 frames of 320 bytes fit in a 16 KiB slab: 197 slabs, where one array per frame is 10,000.
-    expect(buffers.size).toBe(Math.ceil(10_000 / Math.floor(16384 / 320)));
+    // Frames of 320 bytes: 25 in 8 KiB, 51 in 16, 102 in 32, then 204 per 64 KiB slab: 52 slabs,
+    // where one array per frame is 10,000.
+    const sizes = [...buffers].map((b) => b.byteLength);
+    expect(sizes.slice(0, 4)).toEqual([8192, 16384, 32768, 65536]);
+    expect(sizes.slice(4).every((size) => size === 65536)).toBe(true);
+    expect(buffers.size).toBe(3 + Math.ceil((10_000 - 25 - 51 - 102) / 204));
     expect(contiguous).toBe(10_000 - buffers.size);
-    for (const buffer of buffers) expect(buffer.byteLength).toBe(16384);
   });
 
   it('gives each decoder slabs of its own: frames of two streams never share memory', () => {
