@@ -22,6 +22,23 @@ describe('FrameQueue', () => {
     expect(got).toEqual([3, 4, 5]);
   });
 
+  it('keeps the newest items when its capacity shrinks, counting the dropped ones', async () => {
+    let drops = 0;
+    const q = new FrameQueue<number>(4, () => drops++);
+    for (let i = 1; i <= 6; i++) q.push(i); // 3, 4, 5, 6 (two dropped)
+    q.setCapacity(2);
+    expect(drops).toBe(4);
+    q.push(7);
+    expect(drops).toBe(5);
+    q.setCapacity(5);
+    q.push(8);
+    q.push(9);
+    q.end();
+    const got: number[] = [];
+    for (let r = await q.next(); !r.done; r = await q.next()) got.push(r.value);
+    expect(got).toEqual([6, 7, 8, 9]);
+  });
+
   it('delivers what is buffered before reporting the end', async () => {
     const q = new FrameQueue<string>(8, () => {});
     q.push('a');
