@@ -88,7 +88,7 @@ describe('createFrameDecoder', () => {
     }
   });
 
-  it('amortizes allocation: 10,000 mu-law frames share a few slabs, 8 KiB doubling to 64 KiB', () => {
+  it('amortizes allocation: 10,000 mu-law frames share slabs of a second of audio, after two smaller ones', () => {
     const decode = createFrameDecoder(MULAW);
     const payload = randomBytes(160).toString('base64');
     const buffers = new Set<ArrayBufferLike>();
@@ -103,12 +103,13 @@ describe('createFrameDecoder', () => {
       }
       previous = frame;
     }
-    // Frames of 320 bytes: 25 in 8 KiB, 51 in 16, 102 in 32, then 204 per 64 KiB slab: 52 slabs,
-    // where one array per frame is 10,000.
+    // One second at 8 kHz is 16,000 bytes; the first slab is a quarter, the second a half. Frames
+    // of 320 bytes: 12 in the first, 25 in the second, then 50 per slab: 202 slabs, where one
+    // array per frame is 10,000.
     const sizes = [...buffers].map((b) => b.byteLength);
-    expect(sizes.slice(0, 4)).toEqual([8192, 16384, 32768, 65536]);
-    expect(sizes.slice(4).every((size) => size === 65536)).toBe(true);
-    expect(buffers.size).toBe(3 + Math.ceil((10_000 - 25 - 51 - 102) / 204));
+    expect(sizes.slice(0, 3)).toEqual([4000, 8000, 16000]);
+    expect(sizes.slice(3).every((size) => size === 16000)).toBe(true);
+    expect(buffers.size).toBe(2 + Math.ceil((10_000 - 12 - 25) / 50));
     expect(contiguous).toBe(10_000 - buffers.size);
   });
 

@@ -73,7 +73,8 @@ function oddLength(byteLength: number): CallstreamError {
  */
 export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
   checkFormat(format, 'inbound');
-  const slab = new SampleSlab();
+  // One second of audio per slab: 16-bit samples at the format's rate.
+  const slab = new SampleSlab(format.sampleRate * 2);
   if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
     // The wire bytes already are the in-memory samples: decode base64 into the slab directly.
     return (payload) => {

@@ -3,24 +3,27 @@
  * frame costs a view (~40 ns) instead of its own buffer (~240 ns for 160 samples). Each stream's
  * decoder has its own: a slab only ever holds one call's audio. A region is never handed out or
  * written twice, and a full slab is dropped, never reused: users may keep frames as long as they
- * like. A kept frame keeps its whole slab alive (at most 64 KiB of its own call: about 4 s of
- * 8 kHz or 1.3 s of 24 kHz audio).
+ * like. A kept frame keeps its whole slab alive (one second of its own call's audio at most).
  *
- * The first slab is allocated with the first frame and is small (8 KiB), so a short or idle
- * stream holds little; each next one doubles, up to 64 KiB. Measured (bench/pipeline.ts): a
- * 16 KiB slab per stream cost 4-9 % more per L16 frame than one shared 64 KiB slab (V8's cost
- * per `ArrayBuffer`, not per byte); 64 KiB slabs cost the same as the shared one.
+ * Sizes: a slab holds one second of the stream's audio (50 frames: 16 KB at 8 kHz, 48 KB at
+ * 24 kHz), so the cost of a fresh `ArrayBuffer` (~1 µs, and V8's bookkeeping of each) is spread
+ * over 50 frames, while a thousand calls hold a second of audio each, not more. The first slab,
+ * allocated with the first frame, is a quarter of that and each next one doubles, so a short or
+ * idle stream holds little. See bench/pipeline.ts.
  */
-
-/** Bytes of a stream's first slab, and of its largest; a larger frame gets a slab of its own size. */
-const FIRST_SLAB_BYTES = 8 * 1024;
-const MAX_SLAB_BYTES = 64 * 1024;
 
 export class SampleSlab {
   #buffer = new ArrayBuffer(0);
   #bytes = Buffer.from(this.#buffer);
   #offset = 0;
-  #nextBytes = FIRST_SLAB_BYTES;
+  readonly #maxBytes: number;
+  #nextBytes: number;
+
+  /** `slabBytes`: the size of a full slab (a larger frame gets a slab of its own size). */
+  constructor(slabBytes: number) {
+    this.#maxBytes = slabBytes + (slabBytes & 1);
+    this.#nextBytes = Math.max(2, Math.ceil(this.#maxBytes / 8) * 2);
+  }
 
   /** The current slab as bytes (decode straight into `bytes[offset …]`, then {@link take}). */
   get bytes(): Buffer {
@@ -39,7 +42,7 @@ export class SampleSlab {
     this.#buffer = new ArrayBuffer(Math.max(this.#nextBytes, byteLength + (byteLength & 1)));
     this.#bytes = Buffer.from(this.#buffer);
     this.#offset = 0;
-    this.#nextBytes = Math.min(2 * this.#nextBytes, MAX_SLAB_BYTES);
+    this.#nextBytes = Math.min(2 * this.#nextBytes, this.#maxBytes);
   }
 
   /** Hands out the next `samples` samples (reserving them if needed) as a view. */
