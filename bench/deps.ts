@@ -9,7 +9,6 @@
 import { createRequire } from 'node:module';
 import type * as Core from '../packages/core/dist/index.js';
 import type * as CoreInternal from '../packages/core/dist/internal.js';
-import type * as Parse from '../packages/core/dist/protocol/parse.js';
 
 export type CoreModule = typeof Core & typeof CoreInternal;
 
@@ -28,19 +27,12 @@ export async function loadCore(): Promise<CoreModule> {
   return { ...core, ...internal };
 }
 
-type ParseModule = typeof Parse;
-export type InboundReader = InstanceType<ParseModule['InboundReader']>;
-
 /**
- * The per-frame parser `CallStream` itself uses (internal to core, from the one module that owns
- * inbound parsing): the message, and for media the samples of the stream's decoder, which
- * proves the payload strict base64 as it decodes it, so each payload is decoded once.
+ * The per-frame parser `CallStream` itself uses (from `@callstream/core/internal`): the message,
+ * and for media the samples of the stream's decoder, which proves the payload strict base64 as
+ * it decodes it, so each payload is decoded once.
  */
-export async function loadInboundReader(): Promise<() => InboundReader> {
-  const url = new URL('../../packages/core/dist/protocol/parse.js', import.meta.url);
-  const { InboundReader } = (await import(url.href)) as ParseModule;
-  return () => new InboundReader();
-}
+export type InboundReader = InstanceType<CoreModule['InboundReader']>;
 
 /** Whether `ws` finds its optional native `bufferutil` (it masks and unmasks frames). */
 export function hasBufferutil(): boolean {

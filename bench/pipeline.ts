@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import alawmulaw from 'alawmulaw';
 import type { MediaFormat } from '../packages/core/dist/index.js';
-import { loadCore, loadInboundReader, type CoreModule, type InboundReader } from './deps.js';
+import { loadCore, type CoreModule } from './deps.js';
 import { measure, type Contender, type MeasureOptions } from './pipeline-measure.js';
 import { audioFrames, naiveDecoder, naivePlayAudio, STREAM_ID } from './pipeline-naive.js';
 import { printTables } from './pipeline-report.js';
@@ -67,7 +67,7 @@ function row(section: Row['section'], format: string, samples: number, ns: numbe
   };
 }
 
-function frameRows(core: CoreModule, newReader: () => InboundReader, frame: MeasureOptions): Row[] {
+function frameRows(core: CoreModule, frame: MeasureOptions): Row[] {
   const rows: Row[] = [];
   // The codec alone, on one 20 ms mu-law frame: the table against alawmulaw's arithmetic.
   const mulawFrames = Array.from({ length: VARIANTS }, () => new Uint8Array(randomBytes(160)));
@@ -125,7 +125,7 @@ function frameRows(core: CoreModule, newReader: () => InboundReader, frame: Meas
     );
     const decode = core.createFrameDecoder(format);
     const naive = naiveDecoder(format);
-    const reader = newReader();
+    const reader = new core.InboundReader();
     reader.decodeWith(core.createFrameDecoder(format));
     rows.push(
       row(
@@ -221,12 +221,11 @@ function resampleRows(core: CoreModule, options: MeasureOptions): Row[] {
  */
 export async function runPipelineBench(options: PipelineBenchOptions = {}): Promise<Row[]> {
   const core = await loadCore();
-  const newReader = await loadInboundReader();
   const quick = options.quick === true;
   const rounds = quick ? 5 : 15;
   const frame: MeasureOptions = { iterations: quick ? 4_000 : 20_000, rounds };
   const resample: MeasureOptions = { iterations: quick ? 400 : 2_000, rounds };
-  const rows = [...frameRows(core, newReader, frame), ...resampleRows(core, resample)];
+  const rows = [...frameRows(core, frame), ...resampleRows(core, resample)];
   printTables(rows, rounds);
   const resultsDir = new URL('../results/', import.meta.url);
   await mkdir(resultsDir, { recursive: true });

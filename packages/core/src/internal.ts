@@ -17,6 +17,7 @@
 export { ERROR_CODES } from './errors.js';
 export { silentLogger } from './logger.js';
 export { parseCommand } from './protocol/parse-command.js';
+export { InboundReader } from './protocol/parse.js';
 export {
   checkDtmfDigits,
   DTMF_DIGIT_CLASS,
