@@ -190,6 +190,25 @@ describe('bounded buffers and gaps', () => {
     ]);
   });
 
+  it('fills gaps with no more silence than the audio that arrived, plus one maximum gap', async () => {
+    const { platform, stream } = await call({ fillGaps: true });
+    let samples = 0;
+    stream.on('media', (f) => (samples += f.samples.length));
+    // 100 frames, each after the largest gap that still counts as loss (50 missing chunks).
+    for (let k = 0; k < 100; k++) platform.media(mulawFrame(k).bytes, 'inbound', 1 + k * 51);
+    await arrived(stream, 101);
+    await platform.close();
+    // The budget starts at 50 and grows by one per frame: the gaps before frames 2 and 51 are
+    // filled (50 frames each), the other 97 are counted only.
+    expect(stream.stats).toMatchObject({
+      gaps: { inbound: 99 * 50, outbound: 0 },
+      filledFrames: 100,
+      resyncs: 0,
+      outOfOrder: 0,
+    });
+    expect(samples).toBe((100 + 100) * 160);
+  });
+
   it('allocates silence only for gaps up to the maximum: 200 wild jumps with fillGaps make none', async () => {
     const { platform, stream } = await call({ fillGaps: true });
     let samples = 0;

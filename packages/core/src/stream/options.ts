@@ -16,7 +16,7 @@ export interface StreamOptions {
   heartbeatMs?: number;
   /** How much audio, in ms, each iterator (and the buffer kept until the first consumers attach) holds per track it takes (counted in 20 ms frames) before dropping the oldest frames. Default `5_000`. */
   bufferMs?: number;
-  /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Gaps of up to 50 chunks (1 s) are filled; a bigger jump is counted in `stats.resyncs` and not filled. Default `false`. */
+  /** Replace frames missing from a track's `chunk` sequence with silence, so the timeline stays continuous. Gaps of up to 50 chunks (1 s) are filled, with at most as much silence in all as the audio that arrived plus 50 frames (a gap beyond that is counted, not filled); a bigger jump is counted in `stats.resyncs` and not filled. Default `false`. */
   fillGaps?: boolean;
   /**
    * Format of the audio `playAudio` sends: one the platforms play (`audio/x-mulaw` at 8000 Hz,

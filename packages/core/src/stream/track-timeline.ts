@@ -7,8 +7,11 @@ import type { StreamStats } from './stats.js';
  * with `fillGaps`). A bigger jump of `chunk`, forward or back, is not loss but a discontinuity
  * (a platform restarting its counter, or a hostile value): it is counted in `stats.resyncs`, no
  * silence is made for it, and the track's timeline goes on from the new chunk. So one wild
- * value cannot turn every later frame into "out of order", and filling costs at most this many
- * frames of silence per message.
+ * value cannot turn every later frame into "out of order".
+ *
+ * Filling is also budgeted: a track's gaps are filled with at most as many frames as have
+ * arrived on it, plus one maximum gap. A gap over the budget is counted but not filled, so a
+ * sender cannot make `fillGaps` produce more silence than the audio it sent.
  */
 export const MAX_GAP_CHUNKS = 50;
 const NO_FILL: readonly AudioFrame[] = [];
@@ -25,6 +28,9 @@ export class TrackTimeline {
   #inTime = NaN;
   #outChunk = NaN;
   #outTime = NaN;
+  /** Silence frames each track may still be given (see {@link MAX_GAP_CHUNKS}). */
+  #inBudget = MAX_GAP_CHUNKS;
+  #outBudget = MAX_GAP_CHUNKS;
   /** The placed frame's chunk and timestamp, set by {@link place}. */
   chunk = 0;
   timestamp = 0;
@@ -68,16 +74,21 @@ export class TrackTimeline {
       } else if (jump > 1) {
         const missing = jump - 1;
         this.#stats.gaps[track] += missing;
-        if (this.#fillGaps)
+        if (this.#fillGaps && missing <= (inbound ? this.#inBudget : this.#outBudget)) {
           fill = this.#silence(track, c, t, missing, samples.length, sampleRate, frameMs);
+          if (inbound) this.#inBudget -= missing;
+          else this.#outBudget -= missing;
+        }
       }
     }
     if (inbound) {
       this.#inChunk = c;
       this.#inTime = t;
+      this.#inBudget++;
     } else {
       this.#outChunk = c;
       this.#outTime = t;
+      this.#outBudget++;
     }
     return fill;
   }
