@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
+import { isNumericText } from './fields.js';
 import { parseMessage } from './parse.js';
 
 /** Parses, and fails the property on anything thrown that is not a CallstreamError. */
@@ -137,5 +138,40 @@ describe('parseMessage on arbitrary input', () => {
   it('keeps an extra_headers object as its JSON text', () => {
     const text = `{"event":"start","start":{"callId":"c","streamId":"s","tracks":["inbound"],"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000}},"extra_headers":{"a":"1"}}`;
     expect(parseMessage(text)).toMatchObject({ extraHeaders: '{"a":"1"}' });
+  });
+});
+
+describe('isNumericText', () => {
+  // The expression it replaces, as the definition (it backtracks, so only on short text).
+  const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+  const numberish = fc.string({
+    unit: fc.constantFrom(...'0123456789.eE+- x'.split('')),
+    maxLength: 12,
+  });
+
+  it('accepts exactly what the decimal-number expression accepts', () => {
+    fc.assert(
+      fc.property(numberish, (text) => {
+        expect(isNumericText(text)).toBe(NUMERIC.test(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['007', '.5', '1.', '-0', '1e5', '1E+5', '2.5e-3', '-.5'])
+      expect(isNumericText(text)).toBe(true);
+    for (const text of [
+      '',
+      '-',
+      '.',
+      'e5',
+      '1e',
+      '1e+',
+      '+1',
+      ' 1',
+      '1 ',
+      '0x1',
+      'Infinity',
+      '1..2',
+    ])
+      expect(isNumericText(text)).toBe(false);
   });
 });
