@@ -3,14 +3,14 @@
  * `k=v,k=v`, or JSON text such as `"{}"` (always on Vobiz). This reads all three.
  */
 
-import { isRecord } from './fields.js';
+import { MAX_HEADER_DEPTH, depthExceeds, isRecord } from './fields.js';
 
 /**
  * Parses the raw `extra_headers` string of a `start` message into a record. Never throws.
  *
  * - JSON text (starting with `{` or `[`, once trimmed) that parses: an object gives its entries,
- *   strings as they are, numbers and booleans as text, objects and arrays as JSON text, `null`
- *   skipped; any other JSON value gives `{}`. Text that starts so but is not JSON is read as
+ *   strings as they are, numbers and booleans as text, objects and arrays as JSON text (skipped
+ *   when nested deeper than 16 levels), `null` skipped; any other JSON value gives `{}`. Text that starts so but is not JSON is read as
  *   pairs.
  * - Pairs: separated by `;` when the string has one (so a `,` may sit in a value), else by `,`.
  *   Keys and values are trimmed; a value keeps any `=` after the first. A segment with no `=` or
@@ -59,12 +59,13 @@ function readEntries(object: Record<string, unknown>, headers: Record<string, st
     const value = object[key];
     if (typeof value === 'string') headers[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') headers[key] = String(value);
-    else if (value !== null && typeof value === 'object') {
-      try {
-        headers[key] = JSON.stringify(value);
-      } catch {
-        // Only nesting deep enough to overflow the stack: not a header anyone sent. Skip it.
-      }
+    else if (
+      value !== null &&
+      typeof value === 'object' &&
+      !depthExceeds(value, MAX_HEADER_DEPTH)
+    ) {
+      // Deeper nesting is not a header anyone sent: skipped before JSON.stringify walks it.
+      headers[key] = JSON.stringify(value);
     }
   }
 }

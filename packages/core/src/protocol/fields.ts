@@ -136,3 +136,24 @@ export function parseJsonObject(text: unknown, what: string): Record<string, unk
   }
   return value;
 }
+
+/** Deeper than this, an object in `extra_headers` is not headers anyone sent: it is dropped. */
+export const MAX_HEADER_DEPTH = 16;
+
+/**
+ * Whether `value` nests objects or arrays deeper than `limit`. Walks with its own stack and stops
+ * at the first level past the limit, so a hostile nesting costs nothing beyond `JSON.parse`, and
+ * `JSON.stringify` never meets one (it would recurse until the stack overflows).
+ */
+export function depthExceeds(value: object, limit: number): boolean {
+  const stack: [object, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    for (const child of Object.values(node)) {
+      if (typeof child !== 'object' || child === null) continue;
+      if (depth + 1 > limit) return true;
+      stack.push([child as object, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -3,7 +3,15 @@
  * the stream needs (callId, streamId, tracks, mediaFormat) is checked here.
  */
 
-import { INVALID, describe, fieldError, isRecord, readNumber } from './fields.js';
+import {
+  INVALID,
+  MAX_HEADER_DEPTH,
+  depthExceeds,
+  describe,
+  fieldError,
+  isRecord,
+  readNumber,
+} from './fields.js';
 import type { MediaFormat, StartMessage, Track, WireEncoding } from './messages.js';
 
 /**
@@ -106,31 +114,10 @@ function rateParameter(params: string[]): string | undefined {
   return undefined;
 }
 
-/** Deeper than this, an object in `extra_headers` is not headers anyone sent: it is dropped. */
-const MAX_HEADER_DEPTH = 16;
-
 function readExtraHeaders(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (!isRecord(value) || depthExceeds(value, MAX_HEADER_DEPTH)) return undefined;
   return JSON.stringify(value);
-}
-
-/**
- * Whether `value` nests objects or arrays deeper than `limit`. Walks with its own stack and stops
- * at the first level past the limit, so a hostile nesting costs nothing beyond `JSON.parse`, and
- * `JSON.stringify` never meets one (it would recurse until the stack overflows).
- */
-function depthExceeds(value: object, limit: number): boolean {
-  const stack: [object, number][] = [[value, 1]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [node, depth] = item;
-    for (const child of Object.values(node)) {
-      if (typeof child !== 'object' || child === null) continue;
-      if (depth + 1 > limit) return true;
-      stack.push([child as object, depth + 1]);
-    }
-  }
-  return false;
 }
 
 function startError(detail: string): ReturnType<typeof fieldError> {

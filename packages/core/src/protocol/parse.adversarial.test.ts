@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { CallStream } from '../stream/call-stream.js';
 import { kReceive, type StreamTransport } from '../stream/internal.js';
+import { parseExtraHeaders } from './extra-headers.js';
 import { parseMessage } from './parse.js';
 import { serializeMedia, serializeStart } from './serialize-platform.js';
 
@@ -176,5 +177,25 @@ describe('parsing hostile frames takes time linear in their size', () => {
       expect(ratios(receiveNormal, receive).filter(({ ratio }) => ratio > FACTOR)).toEqual([]);
     }
     expect(after.stats.frames.inbound).toBeGreaterThan(2000); // the normal frames were decoded
+  });
+
+  it('parseExtraHeaders: hostile header strings cost per character within a factor of a normal one', () => {
+    const headers: [string, string][] = [
+      ['deep arrays', `{"a":${'['.repeat(SIZE / 2 - 4)}${']'.repeat(SIZE / 2 - 4)}}`],
+      ['deep objects', `{"a":${'{"a":'.repeat(SIZE / 6)}1${'}'.repeat(SIZE / 6)}}`],
+      ['many pairs', 'a=1;'.repeat(SIZE / 4)],
+      ['many separators', ';'.repeat(SIZE)],
+      [
+        'many keys',
+        `{${Array.from({ length: SIZE / 11 }, (_, i) => `"k${String(i).padStart(5, '0')}":0`).join(',')}}`,
+      ],
+    ];
+    const run = (text: string): void => void parseExtraHeaders(text);
+    const base = perChar(run, 'userId=12345;sessionId=abc', 2000, 5);
+    const over = headers
+      .map(([name, text]) => ({ name, ratio: Math.round(perChar(run, text, 2, 5) / base) }))
+      .filter(({ ratio }) => ratio > FACTOR);
+    expect(over).toEqual([]);
+    expect(parseExtraHeaders(headers[0]?.[1])).toEqual({}); // too deep to be a header: skipped
   });
 });
