@@ -43,7 +43,7 @@ const concat = (parts: readonly Int16Array[]): Int16Array => {
 
 /** Waits until `stream.stats.messages` reaches `n` (the frames sent have all arrived). */
 async function arrived(stream: CallStream, n: number): Promise<void> {
-  for (let i = 0; i < 200 && stream.stats.messages < n; i++) await sleep(5);
+  for (let i = 0; i < 400 && stream.stats.messages < n; i++) await sleep(10);
   expect(stream.stats.messages).toBe(n);
 }
 
