@@ -15,6 +15,7 @@ import type {
 } from './options.js';
 import { PlayoutBuffer } from './playout-buffer.js';
 import { PlayoutFeed } from './playout-feed.js';
+import type { CallEvent } from './timeline.js';
 import type { Violation } from './violations.js';
 import { FRAME_MS, Wire } from './wire.js';
 
@@ -40,6 +41,12 @@ export class CallModel {
   readonly #checkpoints: AckedCheckpoint[] = [];
   readonly #violations: Violation[] = [];
   readonly #dtmfReceived: string[] = [];
+  readonly #timeline: CallEvent[] = [];
+  /** When each queued checkpoint was sent, by name, oldest first. */
+  readonly #sentAt = new Map<string, number[]>();
+  /** The `playAudio` burst still growing, if any. */
+  #burst: Extract<CallEvent, { type: 'playAudio' }> | undefined;
+  #t0 = 0;
   #wire: Wire | undefined;
   /** The slot played at the last tick: what the outbound track carries next. */
   #lastSlot: Int16Array;
@@ -72,6 +79,8 @@ export class CallModel {
   start(t0: number): void {
     const o = this.#o;
     this.#wire = new Wire({ ...o, t0 });
+    this.#t0 = t0;
+    this.#timeline.push({ type: 'start', atMs: 0 });
     const { hangupAfterMs } = o;
     this.#endTick =
       hangupAfterMs !== undefined ? Math.ceil(hangupAfterMs / FRAME_MS) : this.frames?.frameCount;
@@ -97,11 +106,14 @@ export class CallModel {
       const press = dtmf[this.#nextDtmf++]!;
       send(wire.dtmf(press.digit, press.atMs));
       this.#dtmfSent++;
+      this.#timeline.push({ type: 'dtmf', atMs: callMs, digit: press.digit });
     }
     for (const name of this.#playout.reached()) {
       send(wire.playedStream(name));
       const acked = { name, atMs: callMs };
       this.#checkpoints.push(acked);
+      const sentAtMs = this.#sentAt.get(name)?.shift() ?? callMs;
+      this.#timeline.push({ type: 'playedStream', atMs: callMs, name, sentAtMs });
       this.#hooks.checkpoint(acked);
     }
     if (this.#endTick !== undefined && k >= this.#endTick) {
@@ -131,19 +143,33 @@ export class CallModel {
     if (command === undefined || this.#ended) return;
     switch (command.event) {
       case 'playAudio':
+        this.#burstOf(atMs, (command.pcm.length * 1000) / command.sampleRate);
         this.#feed.play(command.pcm, command.sampleRate);
         break;
-      case 'checkpoint':
+      case 'checkpoint': {
+        this.#burst = undefined;
         this.#feed.checkpoint(command.name);
+        const sent = this.#sentAt.get(command.name);
+        if (sent) sent.push(atMs);
+        else this.#sentAt.set(command.name, [atMs]);
+        this.#timeline.push({ type: 'checkpoint', atMs, name: command.name });
         break;
-      case 'clearAudio':
+      }
+      case 'clearAudio': {
+        this.#burst = undefined;
         this.#feed.clear();
-        this.#playout.clear();
+        const { droppedSamples, voided } = this.#playout.clear();
+        for (const name of voided) this.#sentAt.get(name)?.shift();
         this.#cleared++;
+        const droppedMs = (droppedSamples * 1000) / this.#o.format.sampleRate;
+        this.#timeline.push({ type: 'clearAudio', atMs, droppedMs, voided });
         if (this.#wire) this.#hooks.send(this.#wire.clearedAudio());
+        this.#timeline.push({ type: 'clearedAudio', atMs });
         break;
+      }
       case 'sendDTMF':
         this.#dtmfReceived.push(command.digits);
+        this.#timeline.push({ type: 'sendDTMF', atMs, digits: command.digits });
         break;
       case 'stop':
         this.#hooks.end(1000, 'stop requested by the server', 'server');
@@ -171,11 +197,15 @@ export class CallModel {
   }
 
   result(close: CallClose): SimulatedCallResult {
-    const rate = this.#o.format.sampleRate;
+    const o = this.#o;
+    const rate = o.format.sampleRate;
+    const heard = this.#playout.heard();
+    const durationMs = this.#playout.slots * FRAME_MS;
     return {
-      callId: this.#o.callId,
-      streamId: this.#o.streamId,
-      heard: this.#playout.heard(),
+      callId: o.callId,
+      streamId: o.streamId,
+      heard,
+      said: this.frames?.timeline(heard.length) ?? new Int16Array(heard.length),
       sampleRate: rate,
       playedMs: (this.#playout.playedSamples * 1000) / rate,
       checkpoints: [...this.#checkpoints],
@@ -185,12 +215,44 @@ export class CallModel {
       dtmfReceived: [...this.#dtmfReceived],
       violations: [...this.#violations],
       close,
-      durationMs: this.#playout.slots * FRAME_MS,
+      durationMs,
+      timeline: [
+        ...this.#timeline.map((event) => ({ ...event })),
+        { type: 'hangup', atMs: durationMs, ...close },
+      ],
+      metadata: {
+        url: o.url,
+        accountId: o.accountId,
+        dialect: o.dialect,
+        format: { ...o.format },
+        tracks: [...o.tracks],
+        extraHeaders: o.extraHeaders,
+        speed: o.speed,
+        startedAt: this.#t0,
+      },
     };
+  }
+
+  /**
+   * Counts a `playAudio` of `audioMs` into the current burst, or starts a new one when there is
+   * none or the queue ran dry since the last message (the caller heard a gap).
+   */
+  #burstOf(atMs: number, audioMs: number): void {
+    const burst = this.#burst;
+    if (burst !== undefined && (burst.endMs === atMs || this.#playout.queuedSamples > 0)) {
+      burst.endMs = atMs;
+      burst.messages++;
+      burst.audioMs += audioMs;
+      return;
+    }
+    this.#burst = { type: 'playAudio', atMs, endMs: atMs, messages: 1, audioMs };
+    this.#timeline.push(this.#burst);
   }
 
   #violation(violation: Violation): void {
     this.#violations.push(violation);
     this.#hooks.violation(violation);
+    const { code, message, atMs } = violation;
+    this.#timeline.push({ type: 'violation', atMs, code, message });
   }
 }

@@ -25,6 +25,8 @@ Audio
                              or comma separated: 1@1500,#@3000
   --record <file>            write what the caller heard (a timeline from the start,
                              silence in between) as a WAV file
+  --report <file>            write a call report: one self-contained HTML page with
+                             both sides' audio and every event on one time axis
 
 Timing
   --speed <n>                1 = real time (default), N = N times faster, 0 = as fast as
@@ -54,7 +56,7 @@ violations are listed), 2 connection failure, bad arguments or unreadable files.
 
 Example
   callstream-sim ws://127.0.0.1:8080/stream --wav caller.wav --format l16-16k \\
-    --dtmf 1@1500 --record heard.wav
+    --dtmf 1@1500 --record heard.wav --report call.html
 `;
 
 /** A command line that cannot be run; the message says why. */
@@ -69,6 +71,7 @@ export type CliCommand =
       kind: 'call';
       options: SimulateCallOptions;
       record: string | undefined;
+      report: string | undefined;
       json: boolean;
       quiet: boolean;
     };
@@ -145,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         speed: { type: 'string' },
         dtmf: { type: 'string', multiple: true },
         record: { type: 'string' },
+        report: { type: 'string' },
         'hangup-after': { type: 'string' },
         'wait-for-playout': { type: 'string' },
         dialect: { type: 'string' },
@@ -198,6 +202,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     kind: 'call',
     options,
     record: values.record,
+    report: values.report,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
   };

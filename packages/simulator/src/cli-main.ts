@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeWav } from '@callstream/core';
 import { HELP, UsageError, parseCliArgs } from './cli-args.js';
+import { renderCallReport } from './call-report.js';
 import { jsonReport, progressLine, summary } from './cli-report.js';
 import type { SimulatedCallResult } from './options.js';
 import { simulateCall } from './simulate-call.js';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  const { options, record, json, quiet } = command;
+  const { options, record, report, json, quiet } = command;
 
   let call;
   try {
@@ -89,8 +90,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return fail(`could not write the recording: ${message(err)}`);
     }
   }
+  if (report !== undefined) {
+    try {
+      await writeFile(report, renderCallReport(result));
+    } catch (err) {
+      return fail(`could not write the report: ${message(err)}`);
+    }
+  }
   io.stdout.write(
-    json ? jsonReport(options.url, result, record) : summary(options.url, result, record),
+    json
+      ? jsonReport(options.url, result, { record, report })
+      : summary(options.url, result, { record, report }),
   );
   if (result.violations.length > 0) {
     io.stderr.write(

@@ -19,8 +19,14 @@ export function progressLine(p: CallProgress): string {
   return parts.join('  ');
 }
 
+/** Files the CLI wrote: the `--record` WAV and the `--report` HTML page. */
+export interface CliOutputs {
+  record?: string | undefined;
+  report?: string | undefined;
+}
+
 /** The human-readable summary printed at the end of a call. */
-export function summary(url: string, result: SimulatedCallResult, record?: string): string {
+export function summary(url: string, result: SimulatedCallResult, files: CliOutputs = {}): string {
   const { close, checkpoints, violations } = result;
   const lines = [
     `call ${result.callId} (stream ${result.streamId}) to ${url}`,
@@ -33,7 +39,8 @@ export function summary(url: string, result: SimulatedCallResult, record?: strin
   if (result.dtmfReceived.length > 0) {
     lines.push(`  sendDTMF     ${result.dtmfReceived.join(', ')}`);
   }
-  if (record !== undefined) lines.push(`  recorded     ${record}`);
+  if (files.record !== undefined) lines.push(`  recorded     ${files.record}`);
+  if (files.report !== undefined) lines.push(`  report       ${files.report}`);
   if (violations.length === 0) {
     lines.push('  violations   none');
   } else {
@@ -43,14 +50,19 @@ export function summary(url: string, result: SimulatedCallResult, record?: strin
   return lines.join('\n') + '\n';
 }
 
-/** The `--json` object: the result without the samples of `heard`. */
-export function jsonReport(url: string, result: SimulatedCallResult, record?: string): string {
-  const { heard: _heard, ...rest } = result;
+/** The `--json` object: the result without the samples of `heard` and `said`. */
+export function jsonReport(
+  url: string,
+  result: SimulatedCallResult,
+  files: CliOutputs = {},
+): string {
+  const { heard: _heard, said: _said, ...rest } = result;
   return (
     JSON.stringify({
       url,
       ...rest,
-      record: record ?? null,
+      record: files.record ?? null,
+      report: files.report ?? null,
       ok: result.violations.length === 0,
     }) + '\n'
   );

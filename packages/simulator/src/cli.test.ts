@@ -183,6 +183,8 @@ describe('callstream-sim', () => {
       close: { code: 1000, by: 'simulator' },
     });
     expect(report.heard).toBeUndefined();
+    expect(report.said).toBeUndefined();
+    expect(report.report).toBeNull();
     const wav = parseWav(await readFile(record));
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 1 });
     expect(wav.samples.length).toBe(5860 * 8);

@@ -47,6 +47,13 @@ export class CallerFrames {
     this.#frame = new Int16Array(samplesPerFrame);
   }
 
+  /** The first `length` samples of the caller's audio, padded with silence past its end. */
+  timeline(length: number): Int16Array {
+    const out = new Int16Array(length);
+    out.set(this.#pcm.subarray(0, length));
+    return out;
+  }
+
   /** The samples of frame `chunk` (from 1); valid until the next call. */
   frame(chunk: number): Int16Array {
     const n = this.samplesPerFrame;

@@ -9,6 +9,7 @@ import {
   isSupportedFormat,
 } from '@callstream/core/internal';
 import type { CallerAudio } from './media-source.js';
+import type { CallEvent } from './timeline.js';
 import type { Violation } from './violations.js';
 
 /** Which platform the simulator imitates; see {@link SimulateCallOptions.dialect}. */
@@ -85,12 +86,34 @@ export interface CallClose {
   by: 'simulator' | 'server';
 }
 
+/** How the call was placed: what `start` said, and the simulator's settings. */
+export interface CallMetadata {
+  /** The URL the call was placed into. */
+  url: string;
+  accountId: string;
+  dialect: Dialect;
+  format: MediaFormat;
+  tracks: Track[];
+  /** The `extra_headers` string sent with `start`. */
+  extraHeaders: string;
+  /** The simulated clock's speed (1 = real time, 0 = as fast as possible). */
+  speed: number;
+  /** Wall-clock time of call time 0 (when `start` was sent), in epoch ms; 0 if never connected. */
+  startedAt: number;
+}
+
 /** What {@link SimulatedCall.done} resolves with. */
 export interface SimulatedCallResult {
   callId: string;
   streamId: string;
   /** The caller's timeline: what was played to them, at `sampleRate`, silence in between. */
   heard: Int16Array;
+  /**
+   * What the caller said, on the same timeline as `heard` (same length, at `sampleRate`): the
+   * audio of the inbound track, whether or not that track is streamed; silence when the caller
+   * has no audio or it has ended.
+   */
+  said: Int16Array;
   /** The call's sample rate (of `heard`). */
   sampleRate: number;
   /** Ms of server audio played to the caller (the silence between playbacks not counted). */
@@ -110,6 +133,9 @@ export interface SimulatedCallResult {
   close: CallClose;
   /** Call time when the call ended, in ms. */
   durationMs: number;
+  /** Every event of the call in order, on the call's clock; see {@link CallEvent}. */
+  timeline: CallEvent[];
+  metadata: CallMetadata;
 }
 
 /** A snapshot of a running call, for progress displays. */
