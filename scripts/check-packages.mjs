@@ -43,7 +43,12 @@ function run(command, args, cwd) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (err) {
-    throw new Error(`${command} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -239,12 +244,15 @@ writeFileSync(
     `  if (Object.keys(m).length === 0) throw new Error(\`\${spec} exports nothing\`);\n}\n` +
     `console.log(\`exports-require.cts: required \${specifiers.length} entry points\`);\n`,
 );
-const hand = ['app.ts', 'app-require.cts'].filter((f) =>
-  // The hand-written program uses the four original packages; skip it if one is gone.
-  ['@callstream/core', '@callstream/http', '@callstream/fastify', '@callstream/simulator'].every(
-    (n) => tarballs.has(n),
-  ),
-);
+// The hand-written program uses the four original packages; skip it if one is gone.
+const hand = [
+  '@callstream/core',
+  '@callstream/http',
+  '@callstream/fastify',
+  '@callstream/simulator',
+].every((n) => tarballs.has(n))
+  ? ['app.ts', 'app-require.cts']
+  : [];
 for (const f of hand) copyFileSync(join(root, 'scripts/package-check', f), join(app, f));
 writeFileSync(
   join(app, 'tsconfig.json'),

@@ -1,4 +1,5 @@
 // CommonJS use of the ESM packages (require(esm), Node 20.19 or newer), typechecked as a .cts file.
+/* eslint-disable @typescript-eslint/no-require-imports -- require() is what this file checks */
 import assert = require('node:assert/strict');
 import core = require('@callstream/core');
 import simulator = require('@callstream/simulator');

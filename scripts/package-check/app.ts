@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import { createStreamServer, encodeMulaw, type CallStream } from '@callstream/core';
 import callstream from '@callstream/fastify';
 import { attachStreamServer } from '@callstream/http';
-import { simulateCall, type SimulatedCallResult } from '@callstream/simulator';
+import { renderCallReport, simulateCall, type SimulatedCallResult } from '@callstream/simulator';
 
 const tone = Int16Array.from({ length: 1600 }, (_, i) => Math.round(8000 * Math.sin(i / 3)));
 const caller = { samples: tone, sampleRate: 8000 };

@@ -1,13 +1,14 @@
 /**
  * `pnpm demo`: starts the voice bot on a free port, records every call to
  * recordings/<callId>.wav, places one simulated phone call into it (real time, mu-law 8 kHz,
- * the bundled caller recording) and prints what happens, then a summary.
+ * the bundled caller recording) and prints what happens, then a summary. The call report (both
+ * sides' audio and every event on one time axis) goes next to the recording, as <callId>.html.
  * Exit code 0 when the call went as it should (greeting, turn, barge-in, DTMF, clean protocol).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createStreamServer, readWavFile, recordCall, type CallStream } from '@callstream/core';
-import { simulateCall, type SimulatedCallResult } from '@callstream/simulator';
+import { renderCallReport, simulateCall, type SimulatedCallResult } from '@callstream/simulator';
 import { runVoiceBot, type BotEvent, type BotReport } from './bot.js';
 import { callerTimeline, DEMO_SCRIPT, head, loadAsset } from './script.js';
 
@@ -111,6 +112,11 @@ async function main(): Promise<number> {
   const confirmed = report.playbacks.filter((p) => p.status === 'played');
   const interrupted = report.playbacks.filter((p) => p.status === 'interrupted');
   const path = relative(process.cwd(), call.path);
+  const reportPath = path.replace(/\.wav$/, '.html');
+  await writeFile(
+    reportPath,
+    renderCallReport(result, { title: `callstream demo call ${result.callId}` }),
+  );
 
   console.log('\nSummary');
   const row = (label: string, value: string): void => console.log(`  ${label.padEnd(17)}${value}`);
@@ -146,6 +152,7 @@ async function main(): Promise<number> {
     'recording',
     `${path} (${wav.channels} ch, ${wav.sampleRate} Hz, ${seconds(wavMs)}: caller left, bot right)`,
   );
+  row('report', `${reportPath} (audio and events on one time axis; open it in a browser)`);
 
   const problems = [
     result.violations.length > 0 && 'protocol violations',

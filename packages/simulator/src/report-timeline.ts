@@ -57,6 +57,10 @@ export function envelope(samples: Int16Array, columns: number): { min: number[];
 
 const fixed = (v: number): string => String(Math.round(v * 10) / 10);
 
+/** `3 s` on a whole-second axis, `0.25 s` on a finer one. */
+const tickLabel = (ms: number, step: number): string =>
+  `${(ms / 1000).toFixed(step % 1000 === 0 ? 0 : step % 100 === 0 ? 1 : 2)} s`;
+
 /** A closed path around the envelope of `samples` inside `lane`. */
 function wavePath(samples: Int16Array, lane: Lane): string {
   const { min, max } = envelope(samples, PLOT);
@@ -85,7 +89,7 @@ export function renderTimeline(input: {
     const tx = fixed(x(t));
     parts.push(
       `<line class="grid" x1="${tx}" y1="28" x2="${tx}" y2="${BOTTOM}"/>`,
-      `<text class="tick" x="${tx}" y="20">${escapeHtml(seconds(t))}</text>`,
+      `<text class="tick" x="${tx}" y="20">${tickLabel(t, step)}</text>`,
     );
   }
   for (const lane of Object.values(LANES)) {
