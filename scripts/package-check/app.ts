@@ -80,6 +80,11 @@ assert.ok(
   result.heard.some((s) => s !== 0),
   'the caller heard the bot',
 );
+assert.deepEqual(
+  result.timeline.map((e) => e.type),
+  ['start', 'playAudio', 'checkpoint', 'playedStream', 'hangup'],
+);
+assert.match(renderCallReport(result), /^<!doctype html>[\s\S]*<svg class="timeline"/);
 assert.deepEqual(await fastify(), ['c-fastify']);
 assert.equal(await http(), 1600);
 assert.equal(encodeMulaw(new Int16Array([0]))[0], 0xff);
