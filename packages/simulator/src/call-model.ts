@@ -15,7 +15,7 @@ import type {
 } from './options.js';
 import { PlayoutBuffer } from './playout-buffer.js';
 import { PlayoutFeed } from './playout-feed.js';
-import type { CallEvent } from './timeline.js';
+import { CallTimeline } from './timeline.js';
 import type { Violation } from './violations.js';
 import { FRAME_MS, Wire } from './wire.js';
 
@@ -41,11 +41,7 @@ export class CallModel {
   readonly #checkpoints: AckedCheckpoint[] = [];
   readonly #violations: Violation[] = [];
   readonly #dtmfReceived: string[] = [];
-  readonly #timeline: CallEvent[] = [];
-  /** When each queued checkpoint was sent, by name, oldest first. */
-  readonly #sentAt = new Map<string, number[]>();
-  /** The `playAudio` burst still growing, if any. */
-  #burst: Extract<CallEvent, { type: 'playAudio' }> | undefined;
+  readonly #timeline = new CallTimeline();
   #t0 = 0;
   #wire: Wire | undefined;
   /** The slot played at the last tick: what the outbound track carries next. */
@@ -80,7 +76,7 @@ export class CallModel {
     const o = this.#o;
     this.#wire = new Wire({ ...o, t0 });
     this.#t0 = t0;
-    this.#timeline.push({ type: 'start', atMs: 0 });
+    this.#timeline.add({ type: 'start', atMs: 0 });
     const { hangupAfterMs } = o;
     this.#endTick =
       hangupAfterMs !== undefined ? Math.ceil(hangupAfterMs / FRAME_MS) : this.frames?.frameCount;
@@ -106,14 +102,13 @@ export class CallModel {
       const press = dtmf[this.#nextDtmf++]!;
       send(wire.dtmf(press.digit, press.atMs));
       this.#dtmfSent++;
-      this.#timeline.push({ type: 'dtmf', atMs: callMs, digit: press.digit });
+      this.#timeline.add({ type: 'dtmf', atMs: callMs, digit: press.digit });
     }
     for (const name of this.#playout.reached()) {
       send(wire.playedStream(name));
       const acked = { name, atMs: callMs };
       this.#checkpoints.push(acked);
-      const sentAtMs = this.#sentAt.get(name)?.shift() ?? callMs;
-      this.#timeline.push({ type: 'playedStream', atMs: callMs, name, sentAtMs });
+      this.#timeline.acknowledged(callMs, name);
       this.#hooks.checkpoint(acked);
     }
     if (this.#endTick !== undefined && k >= this.#endTick) {
@@ -143,33 +138,29 @@ export class CallModel {
     if (command === undefined || this.#ended) return;
     switch (command.event) {
       case 'playAudio':
-        this.#burstOf(atMs, (command.pcm.length * 1000) / command.sampleRate);
+        this.#timeline.playAudio(
+          atMs,
+          (command.pcm.length * 1000) / command.sampleRate,
+          this.#playout.queuedSamples === 0,
+        );
         this.#feed.play(command.pcm, command.sampleRate);
         break;
-      case 'checkpoint': {
-        this.#burst = undefined;
+      case 'checkpoint':
         this.#feed.checkpoint(command.name);
-        const sent = this.#sentAt.get(command.name);
-        if (sent) sent.push(atMs);
-        else this.#sentAt.set(command.name, [atMs]);
-        this.#timeline.push({ type: 'checkpoint', atMs, name: command.name });
+        this.#timeline.checkpoint(atMs, command.name);
         break;
-      }
       case 'clearAudio': {
-        this.#burst = undefined;
         this.#feed.clear();
         const { droppedSamples, voided } = this.#playout.clear();
-        for (const name of voided) this.#sentAt.get(name)?.shift();
         this.#cleared++;
-        const droppedMs = (droppedSamples * 1000) / this.#o.format.sampleRate;
-        this.#timeline.push({ type: 'clearAudio', atMs, droppedMs, voided });
+        this.#timeline.cleared(atMs, (droppedSamples * 1000) / this.#o.format.sampleRate, voided);
         if (this.#wire) this.#hooks.send(this.#wire.clearedAudio());
-        this.#timeline.push({ type: 'clearedAudio', atMs });
+        this.#timeline.add({ type: 'clearedAudio', atMs });
         break;
       }
       case 'sendDTMF':
         this.#dtmfReceived.push(command.digits);
-        this.#timeline.push({ type: 'sendDTMF', atMs, digits: command.digits });
+        this.#timeline.add({ type: 'sendDTMF', atMs, digits: command.digits });
         break;
       case 'stop':
         this.#hooks.end(1000, 'stop requested by the server', 'server');
@@ -216,10 +207,7 @@ export class CallModel {
       violations: [...this.#violations],
       close,
       durationMs,
-      timeline: [
-        ...this.#timeline.map((event) => ({ ...event })),
-        { type: 'hangup', atMs: durationMs, ...close },
-      ],
+      timeline: this.#timeline.events({ type: 'hangup', atMs: durationMs, ...close }),
       metadata: {
         url: o.url,
         accountId: o.accountId,
@@ -233,26 +221,10 @@ export class CallModel {
     };
   }
 
-  /**
-   * Counts a `playAudio` of `audioMs` into the current burst, or starts a new one when there is
-   * none or the queue ran dry since the last message (the caller heard a gap).
-   */
-  #burstOf(atMs: number, audioMs: number): void {
-    const burst = this.#burst;
-    if (burst !== undefined && (burst.endMs === atMs || this.#playout.queuedSamples > 0)) {
-      burst.endMs = atMs;
-      burst.messages++;
-      burst.audioMs += audioMs;
-      return;
-    }
-    this.#burst = { type: 'playAudio', atMs, endMs: atMs, messages: 1, audioMs };
-    this.#timeline.push(this.#burst);
-  }
-
   #violation(violation: Violation): void {
     this.#violations.push(violation);
     this.#hooks.violation(violation);
     const { code, message, atMs } = violation;
-    this.#timeline.push({ type: 'violation', atMs, code, message });
+    this.#timeline.add({ type: 'violation', atMs, code, message });
   }
 }
