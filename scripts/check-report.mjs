@@ -48,7 +48,7 @@ function demoReport() {
     encoding: 'utf8',
     timeout: 90_000,
   });
-  process.stdout.write(demo.stdout.replace(/^/gm, '      | '));
+  process.stdout.write(demo.stdout.trimEnd().replace(/^/gm, '      | ') + '\n');
   if (demo.status !== 0) throw new Error(`the demo failed (${demo.status}):\n${demo.stderr}`);
   const match = /^ {2}report {11}(\S+\.html) /m.exec(demo.stdout);
   if (!match) throw new Error('the demo printed no report path');
