@@ -17,13 +17,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
+import { encodeMulaw } from '@callstream/core';
 import {
-  encodeMulaw,
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
   serializeSendDtmf,
-} from '@callstream/core';
+} from '@callstream/core/internal';
 import { CALL_EVENT_TYPES, renderCallReport, simulateCall } from '@callstream/simulator';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

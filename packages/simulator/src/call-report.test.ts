@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeMulaw } from '@callstream/core';
 import {
-  encodeMulaw,
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
   serializeSendDtmf,
-} from '@callstream/core';
+} from '@callstream/core/internal';
 import { renderCallReport } from './call-report.js';
 import { main } from './cli-main.js';
 import type { SimulatedCallResult } from './options.js';
