@@ -37,14 +37,21 @@ describe('the package entries', () => {
     expect(Object.keys(internal)).toContain('StreamHub');
   });
 
-  it('package.json maps both entries, types first', () => {
+  it('package.json maps both entries, types first, default last (require() on Node 20.19+)', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
       exports: Record<string, Record<string, string>>;
     };
     expect(pkg.exports).toStrictEqual({
-      '.': { types: './dist/index.d.ts', import: './dist/index.js' },
-      './internal': { types: './dist/internal.d.ts', import: './dist/internal.js' },
+      '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
+      './internal': {
+        types: './dist/internal.d.ts',
+        import: './dist/internal.js',
+        default: './dist/internal.js',
+      },
     });
-    for (const entry of Object.values(pkg.exports)) expect(Object.keys(entry)[0]).toBe('types');
+    for (const entry of Object.values(pkg.exports)) {
+      expect(Object.keys(entry)[0]).toBe('types');
+      expect(Object.keys(entry).at(-1)).toBe('default');
+    }
   });
 });
