@@ -345,4 +345,16 @@ describe('callstream-sim --report', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('exits 2 and says so when the report cannot be written', async () => {
+    const err: string[] = [];
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => err.push(t) },
+    };
+    const file = join(tmpdir(), 'callstream-no-such-dir', 'nested', 'call.html');
+    const argv = [server.url, '--hangup-after', '40', '--speed', '0', '--report', file];
+    expect(await main(argv, io)).toBe(2);
+    expect(err.join('')).toMatch(/^callstream-sim: could not write the report: ENOENT/);
+  });
 });
