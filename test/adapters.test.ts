@@ -1,8 +1,16 @@
 import { createHmac } from 'node:crypto';
 import alawmulaw from 'alawmulaw';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, expectTypeOf, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import { verifyPlivoSignature, type CallStream } from '@callstream/core';
+import {
+  StreamRegistry,
+  verifyPlivoSignature,
+  type CallStream,
+  type StreamRegistryEvents,
+  type StreamServer,
+} from '@callstream/core';
+import type { CallstreamDecorator } from '@callstream/fastify';
+import type { AttachedStreamServer } from '@callstream/http';
 import {
   clientTextFrame,
   eagerUpgrade,
@@ -431,10 +439,10 @@ describe.each(TARGETS)('$name target', (target) => {
       },
     });
     const a = await connect();
-    a.start({ callId: 'throws' });
+    a.start({ callId: 'throws', streamId: 's-throws' });
     await next();
     const b = await connect();
-    b.start({ callId: 'rejects' });
+    b.start({ callId: 'rejects', streamId: 's-rejects' });
     await next();
     await sleep(50);
     expect({
@@ -475,4 +483,32 @@ describe.each(TARGETS.filter((t) => t.sharesPort))('$name target sharing its por
     platform.start({ callId: 'call-n' });
     expect({ echo, stream, callId: (await streamP).callId }).toEqual(EXPECTED.neighbour);
   });
+});
+
+describe.each(TARGETS)('$name target registry', (target) => {
+  it('is exposed as a StreamRegistry: stream fires with each started call, streams holds it', async () => {
+    const { server, connect } = await serve(target);
+    const seen: string[] = [];
+    server.registry.on('stream', (stream) =>
+      seen.push(
+        `${stream.callId}:${String(server.registry.streams.get(stream.streamId) === stream)}`,
+      ),
+    );
+    const platform = await connect();
+    platform.start({ callId: 'call-r', streamId: 's-r' });
+    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(10);
+    expect({ seen, registry: server.registry instanceof StreamRegistry }).toEqual({
+      seen: ['call-r:true'],
+      registry: true,
+    });
+  });
+});
+
+it('every adapter hands integrations the same registry type', () => {
+  expectTypeOf<StreamServer>().toExtend<StreamRegistry<unknown>>();
+  expectTypeOf<AttachedStreamServer>().toExtend<StreamRegistry<unknown>>();
+  expectTypeOf<CallstreamDecorator>().toExtend<StreamRegistry<unknown>>();
+  expectTypeOf<StreamRegistryEvents<unknown>['stream']>().toEqualTypeOf<
+    [stream: CallStream, request: unknown]
+  >();
 });

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { createStreamServer, type CallStream, type StreamOptions } from '@callstream/core';
+import {
+  createStreamServer,
+  type CallStream,
+  type StreamOptions,
+  type StreamRegistry,
+} from '@callstream/core';
 import { pathnameOf } from '@callstream/core/internal';
 import { attachStreamServer } from '@callstream/http';
 // Express and Fastify are dependencies of the example apps, not of the repository root: the
@@ -14,6 +19,7 @@ import { createApp as createFastifyBot } from '../../examples/fastify-bot/src/ap
 /** What every target is given: the suite's handlers (on the raw request) and stream options. */
 export interface TargetOptions extends StreamOptions {
   authenticate?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  authTimeoutMs?: number;
   onStream?: (stream: CallStream) => unknown;
   /** A path where another WebSocket server (an echo) shares the port; adapters only. */
   neighbour?: string;
@@ -24,6 +30,8 @@ export interface Target {
   readonly port: number;
   url(path?: string): string;
   readonly streams: ReadonlyMap<string, CallStream>;
+  /** The registry the target exposes (the server, the adapter's return value, `app.callstream`). */
+  readonly registry: StreamRegistry<unknown>;
   /** The target's own shutdown (server.close(), the adapter's close(), app.close()). */
   close(): Promise<void>;
 }
@@ -39,7 +47,7 @@ export const STREAM_PATH = '/stream';
 
 function target(
   port: number,
-  streams: () => ReadonlyMap<string, CallStream>,
+  registry: StreamRegistry<unknown>,
   shutdown: () => Promise<void>,
 ): Target {
   let closing: Promise<void> | undefined;
@@ -49,8 +57,9 @@ function target(
     port,
     url: (path = STREAM_PATH) => `ws://127.0.0.1:${port}${path}`,
     get streams() {
-      return streams();
+      return registry.streams;
     },
+    registry,
     close,
   };
 }
@@ -80,11 +89,7 @@ const standalone: TargetFactory = {
     });
     if (onStream) server.on('stream', (stream) => onStream(stream));
     const { port } = await server.listen();
-    return target(
-      port,
-      () => server.streams,
-      () => server.close(),
-    );
+    return target(port, server, () => server.close());
   },
 };
 
@@ -97,14 +102,10 @@ const http: TargetFactory = {
     if (neighbour !== undefined) server.on('upgrade', echoNeighbour(neighbour));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return target(
-      port,
-      () => attached.streams,
-      async () => {
-        await attached.close();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    );
+    return target(port, attached, async () => {
+      await attached.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
   },
 };
 
@@ -119,11 +120,7 @@ const express: TargetFactory = {
       ...options,
     });
     if (neighbour !== undefined) bot.server.on('upgrade', echoNeighbour(neighbour));
-    return target(
-      bot.port,
-      () => bot.streams.streams,
-      () => bot.close(),
-    );
+    return target(bot.port, bot.streams, () => bot.close());
   },
 };
 
@@ -146,11 +143,7 @@ const fastify: TargetFactory = {
     }
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
-    return target(
-      port,
-      () => app.callstream.streams,
-      () => app.close(),
-    );
+    return target(port, app.callstream, () => app.close());
   },
 };
 

@@ -20,11 +20,25 @@ interface WithSocket {
 }
 
 /**
+ * ws error codes that mean "a frame announced more than we take": a message over `maxPayload`,
+ * or a 64-bit length ws cannot even represent (2^53 and up).
+ */
+const TOO_LARGE = new Set([
+  'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+  'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH',
+]);
+
+/**
  * Takes an accepted `ws` WebSocket and its upgrade request and returns the call's
  * {@link CallStream}. Messages are read from this moment on, so nothing is lost while the
  * caller's per-call setup is still awaiting something. Every server and adapter goes through it.
  * An invalid option throws a `TypeError` naming it; so does `maxPayload`, which the socket's
  * WebSocket server must have been given (the socket is already open).
+ *
+ * It also watches the socket: the heartbeat cuts a peer that answers no ping for a whole
+ * `heartbeatMs` (`ERR_HEARTBEAT_TIMEOUT`), and playback pauses while more than `maxBacklogBytes`
+ * wait unread in the socket; a backlog that does not drain within `backlogTimeoutMs` fails the
+ * stream with `ERR_BACKLOG_TIMEOUT` and cuts the socket.
  *
  * @example
  * wss.on('connection', (socket, req) => {
@@ -39,13 +53,48 @@ export function acceptStream(
 ): CallStream {
   const resolved = resolveStreamOptions(options); // throws a TypeError naming an invalid option
   const raw = socket as WebSocket & WithSocket;
+  const { maxBacklogBytes: maxBacklog, backlogTimeoutMs } = resolved;
+  let backlogTimer: NodeJS.Timeout | undefined;
+
+  /** Cuts the connection after a failure the peer cannot be told about (it does not read). */
+  const cut = (err: CallstreamError): void => {
+    stream[kFail](err);
+    socket.terminate();
+  };
+  /**
+   * True while no more than `maxBacklog` bytes wait unread. Over it, a stall starts (counted) with
+   * a deadline: a backlog still over the bound when it fires means a peer that stopped reading.
+   */
+  const drained = (): boolean => {
+    const backlog = socket.bufferedAmount;
+    const stats = stream.stats;
+    if (backlog > stats.backlogPeakBytes) stats.backlogPeakBytes = backlog;
+    if (backlog <= maxBacklog) {
+      if (backlogTimer !== undefined) clearTimeout(backlogTimer);
+      backlogTimer = undefined;
+      return true;
+    }
+    if (backlogTimer === undefined) {
+      stats.backlogStalls++;
+      backlogTimer = setTimeout(() => {
+        backlogTimer = undefined;
+        if (socket.bufferedAmount > maxBacklog) cut(new CallstreamError('ERR_BACKLOG_TIMEOUT'));
+      }, backlogTimeoutMs).unref();
+    }
+    return false;
+  };
   const transport: StreamTransport = {
     get open() {
       return socket.readyState === OPEN;
     },
+    canSend: drained,
     send: (text) => socket.send(text),
     cork: () => raw._socket?.cork(),
-    uncork: () => raw._socket?.uncork(),
+    uncork: () => {
+      raw._socket?.uncork();
+      // A burst that the socket could not pass on starts the watch even if no pump follows.
+      drained();
+    },
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),
   };
@@ -53,10 +102,10 @@ export function acceptStream(
   const log = resolved.logger.child({
     remote: request.socket?.remoteAddress,
   });
+  // Liveness is a pong: a peer that keeps sending but never answers a ping is not a healthy one.
   let alive = true;
 
   socket.on('message', (data, isBinary) => {
-    alive = true;
     if (isBinary) stream[kReceiveBinary]();
     else stream[kReceive](String(data));
   });
@@ -65,14 +114,14 @@ export function acceptStream(
   });
   socket.on('error', (err: Error & { code?: string }) => {
     // ws closes the socket after reporting; the stream learns of it through 'close'.
-    const error =
-      err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
-        ? new CallstreamError('ERR_FRAME_TOO_LARGE', undefined, { cause: err })
-        : new CallstreamError('ERR_SOCKET', `WebSocket error: ${err.message}`, { cause: err });
+    const error = TOO_LARGE.has(err.code ?? '')
+      ? new CallstreamError('ERR_FRAME_TOO_LARGE', undefined, { cause: err })
+      : new CallstreamError('ERR_SOCKET', `WebSocket error: ${err.message}`, { cause: err });
     stream[kFrameError](error);
   });
   socket.on('close', (code, reason) => {
     clearInterval(heartbeat);
+    clearTimeout(backlogTimer);
     stream[kClosed](code, reason.toString());
   });
 
@@ -81,8 +130,7 @@ export function acceptStream(
     heartbeatMs > 0
       ? setInterval(() => {
           if (!alive) {
-            stream[kFail](new CallstreamError('ERR_HEARTBEAT_TIMEOUT'));
-            socket.terminate();
+            cut(new CallstreamError('ERR_HEARTBEAT_TIMEOUT'));
             return;
           }
           alive = false;
@@ -92,7 +140,7 @@ export function acceptStream(
 
   if (socket.readyState > OPEN) {
     clearInterval(heartbeat);
-    stream[kClosed](1006, '');
+    stream[kClosed](1006, ''); // reported locally (ws does the same): 1006 is never sent
   }
   log.trace({ url: request.url }, 'stream accepted');
   return stream;

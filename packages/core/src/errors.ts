@@ -30,14 +30,23 @@ export const ERROR_CODES = {
   ERR_NOT_STARTED: { closeCode: 1008, message: 'Message received before start' },
   /** No `start` arrived within `startTimeoutMs`. */
   ERR_START_TIMEOUT: { closeCode: 1008, message: 'No start message within the start timeout' },
-  /** A WebSocket message was larger than `maxPayload` (the socket closes with 1009). */
+  /** A WebSocket message (or a frame header's announced length) was larger than `maxPayload` (the socket closes with 1009). */
   ERR_FRAME_TOO_LARGE: { closeCode: 1009, message: 'Message larger than maxPayload' },
   /** The socket reported an error (invalid WebSocket framing, reset connection, ...); the `cause` has it. */
   ERR_SOCKET: { closeCode: 1002, message: 'WebSocket error' },
-  /** The peer stopped answering pings. */
-  ERR_HEARTBEAT_TIMEOUT: { closeCode: 1006, message: 'Peer did not answer the heartbeat ping' },
-  /** The socket closed before the operation could complete (before `start`, during playback, ...). */
-  ERR_STREAM_CLOSED: { closeCode: 1006, message: 'The stream is closed' },
+  /** The peer answered no ping for a whole `heartbeatMs` (messages alone do not count): close 1011, then the socket is cut. */
+  ERR_HEARTBEAT_TIMEOUT: { closeCode: 1011, message: 'Peer did not answer the heartbeat ping' },
+  /** The peer read nothing for `backlogTimeoutMs` while more than `maxBacklogBytes` waited to be sent: close 1008, then the socket is cut. */
+  ERR_BACKLOG_TIMEOUT: {
+    closeCode: 1008,
+    message: 'Peer stopped reading: the send backlog did not drain in time',
+  },
+  /** A second live stream announced a `streamId` a live stream already has; the newcomer is closed with 1008. */
+  ERR_DUPLICATE_STREAM_ID: { closeCode: 1008, message: 'Another live stream has this streamId' },
+  /** `authenticate` did not settle within `authTimeoutMs`: the upgrade is answered with HTTP 504. */
+  ERR_AUTH_TIMEOUT: { closeCode: undefined, message: 'authenticate did not settle in time' },
+  /** The socket closed before the operation could complete (before `start`, during playback, ...). Nothing is sent: the socket is gone. */
+  ERR_STREAM_CLOSED: { closeCode: undefined, message: 'The stream is closed' },
   /** Digits passed to `sendDtmf` (or to a serializer) are empty or not in [0-9A-D*#]. */
   ERR_INVALID_DIGITS: { closeCode: undefined, message: 'DTMF digits must match [0-9A-D*#]' },
   /** An argument of `playAudio` cannot be used (audio of the wrong type or an odd byte count, an invalid option); thrown at call time. */

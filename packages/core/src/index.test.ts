@@ -9,6 +9,7 @@ describe('the package entries', () => {
       [
         'CallStream',
         'CallstreamError',
+        'StreamRegistry',
         'acceptStream',
         'createResampler',
         'createStreamServer',
@@ -34,7 +35,7 @@ describe('the package entries', () => {
   it('the internal entry shares nothing with the main entry', () => {
     const shared = Object.keys(internal).filter((name) => Object.hasOwn(core, name));
     expect(shared).toStrictEqual([]);
-    expect(Object.keys(internal)).toContain('StreamHub');
+    expect(Object.keys(internal)).toContain('UpgradeHandler');
   });
 
   it('package.json maps both entries, types first, default last (require() on Node 20.19+)', () => {

@@ -4,6 +4,7 @@ export { parseExtraHeaders } from './protocol/extra-headers.js';
 export { verifyPlivoSignature } from './auth/verify-plivo-signature.js';
 export { acceptStream } from './accept-stream.js';
 export { createStreamServer } from './server.js';
+export { StreamRegistry } from './stream-registry.js';
 export { CallStream } from './stream/call-stream.js';
 export { decodeMulaw, encodeMulaw } from './codec/mulaw.js';
 export { decodeAlaw, encodeAlaw } from './codec/alaw.js';
@@ -30,7 +31,12 @@ export type {
 } from './protocol/messages.js';
 export type { VerifyPlivoSignatureOptions } from './auth/verify-plivo-signature.js';
 export type { CreateStreamServerOptions, StreamServer, StreamServerEvents } from './server.js';
-export type { StreamServerOptions } from './stream-hub.js';
+export type { StreamServerOptions } from './upgrade-handler.js';
+export type {
+  ServerStats,
+  StreamRegistryEvents,
+  StreamRegistryOptions,
+} from './stream-registry.js';
 export type { Authenticate, PathOption } from './upgrade.js';
 export type { CallStreamEvents, DtmfEvent } from './stream/call-stream-events.js';
 export type { AudioFrame } from './stream/audio-frame.js';

@@ -5,11 +5,13 @@
  * from `@callstream/core`.
  *
  * @example
- * import { StreamHub, rejectUpgrade } from '@callstream/core/internal';
+ * import { StreamRegistry } from '@callstream/core';
+ * import { UpgradeHandler, rejectUpgrade } from '@callstream/core/internal';
  *
- * const hub = new StreamHub({ path: '/stream' }, (stream) => onStream(stream));
+ * const registry = new StreamRegistry();
+ * const upgrades = new UpgradeHandler(registry, { path: '/stream' });
  * server.on('upgrade', (req, socket, head) => {
- *   if (!hub.handleUpgrade(req, socket, head)) rejectUpgrade(socket, 404);
+ *   if (!upgrades.handle(req, socket, head)) rejectUpgrade(socket, 404);
  * });
  *
  * @packageDocumentation
@@ -46,8 +48,14 @@ export {
   serializeStart,
   serializeStop,
 } from './protocol/serialize-platform.js';
-export { StreamHub } from './stream-hub.js';
-export { createPathMatcher, pathnameOf, rejectUpgrade } from './upgrade.js';
+export { UpgradeHandler } from './upgrade-handler.js';
+export {
+  checkAuthTimeout,
+  createPathMatcher,
+  pathnameOf,
+  rejectUpgrade,
+  runAuthenticate,
+} from './upgrade.js';
 export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
 export { SOCKET_DEFAULTS, resolveSocketOptions } from './socket-options.js';
 export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';
@@ -71,6 +79,7 @@ export type {
 export type { DtmfFields, MediaFields, StartFields } from './protocol/serialize-platform.js';
 export type { Dialect, MediaDirection, RateTable } from './protocol/media-formats.js';
 export type { StreamTransport } from './stream/internal.js';
+export type { AuthOutcome } from './upgrade.js';
 export type { ResolvedStreamOptions } from './stream/options.js';
 export type { ByteScratch } from './codec/byte-scratch.js';
 export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';

@@ -1,9 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CallStream } from './stream/call-stream.js';
-import { kHandlerError } from './stream/internal.js';
-import { StreamHub, type StreamServerOptions } from './stream-hub.js';
+import { StreamRegistry, type StreamRegistryEvents } from './stream-registry.js';
+import { UpgradeHandler, type StreamServerOptions } from './upgrade-handler.js';
 import { definedOnly } from './stream/options.js';
 import { rejectUpgrade } from './upgrade.js';
 
@@ -15,51 +13,48 @@ export interface CreateStreamServerOptions extends StreamServerOptions {
   host?: string;
 }
 
-export interface StreamServerEvents {
-  /** A call's stream has started (its metadata is set). */
-  stream: [stream: CallStream, request: IncomingMessage];
-  /** The HTTP server failed (e.g. the port is taken). */
-  error: [error: Error];
-}
+/**
+ * The events of the standalone server: `stream` for each started call, `error` for a handler
+ * error nobody handled on its stream (with that stream) and for the HTTP server's own errors
+ * (the port is taken, ...; no stream then).
+ */
+export type StreamServerEvents = StreamRegistryEvents<IncomingMessage>;
 
 /** The defaults spread under the listening options of {@link CreateStreamServerOptions}. */
 const LISTEN_DEFAULTS: { port: number; host: string | undefined } = { port: 0, host: undefined };
 
-/** A standalone WebSocket server for media streams. Create it with {@link createStreamServer}. */
-export class StreamServer extends EventEmitter<StreamServerEvents> {
-  readonly #hub: StreamHub;
+/**
+ * A standalone WebSocket server for media streams. Create it with {@link createStreamServer}.
+ * It is the {@link StreamRegistry} of its calls: `streams`, the `stream` and `error` events.
+ */
+export class StreamServer extends StreamRegistry<IncomingMessage> {
   readonly #http: Server;
   readonly #port: number;
   readonly #host: string | undefined;
 
   constructor(options: CreateStreamServerOptions = {}) {
-    super({ captureRejections: true });
     const { port, host } = { ...LISTEN_DEFAULTS, ...definedOnly(options, ['port', 'host']) };
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new TypeError(
         `Invalid option "port": an integer from 0 to 65535 (got ${String(port)})`,
       );
     }
+    // maxPayload belongs to the upgrade (the WebSocket server), the rest to every stream.
+    const { maxPayload: _maxPayload, ...streamOptions } = options;
+    super(streamOptions);
     this.#port = port;
     this.#host = host;
-    this.#hub = new StreamHub(options, (stream, request) => {
-      this.emit('stream', stream, request);
-    });
+    const upgrades = new UpgradeHandler(this, options);
     this.#http = createServer((_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end('Upgrade Required');
     });
     this.#http.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
-      if (!this.#hub.handleUpgrade(request, socket, head)) rejectUpgrade(socket, 404);
+      if (!upgrades.handle(request, socket, head)) rejectUpgrade(socket, 404);
     });
     this.#http.on('error', (err) => {
       if (this.listenerCount('error') > 0) this.emit('error', err);
     });
-  }
-
-  /** Live streams that have started, by streamId. */
-  get streams(): ReadonlyMap<string, CallStream> {
-    return this.#hub.streams;
   }
 
   /** The underlying `node:http` server. */
@@ -80,24 +75,18 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
     });
   }
 
-  /** Stops accepting, closes live streams with 1001, and resolves when everything is closed. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting, answers pending upgrades with 503, closes live streams with 1001, and
+   * resolves when everything is closed.
+   */
+  override async close(): Promise<void> {
     const stopped = new Promise<void>((resolve) => {
       if (!this.#http.listening) resolve();
       else this.#http.close(() => resolve());
     });
-    await this.#hub.close();
+    await super.close();
     this.#http.closeAllConnections();
     await stopped;
-  }
-
-  /** A `stream` listener rejected: route it to that stream's `error` (captureRejections). */
-  override [EventEmitter.captureRejectionSymbol](
-    err: Error,
-    _event: unknown,
-    ...args: unknown[]
-  ): void {
-    (args[0] as CallStream | undefined)?.[kHandlerError](err);
   }
 }
 
@@ -109,6 +98,7 @@ export class StreamServer extends EventEmitter<StreamServerEvents> {
  * server.on('stream', async (stream) => {
  *   for await (const frame of stream) transcriber.write(frame.samples);
  * });
+ * server.on('error', (err, stream) => alerts.notify(err, stream?.callId));
  * await server.listen();
  */
 export function createStreamServer(options: CreateStreamServerOptions = {}): StreamServer {

@@ -42,3 +42,63 @@ export function rejectUpgrade(socket: Duplex, status: number): void {
   }
   socket.destroy();
 }
+
+/** Default of `authTimeoutMs`: how long `authenticate` may take before the upgrade is refused. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
+/** How an `authenticate` check ended. */
+export type AuthOutcome =
+  { result: 'accepted' | 'refused' | 'timeout' | 'closing' } | { result: 'threw'; error: unknown };
+
+/**
+ * Throws a `TypeError` naming `authTimeoutMs` unless it is a positive integer; returns it, or the
+ * default when undefined.
+ *
+ * @example
+ * const timeoutMs = checkAuthTimeout(options.authTimeoutMs); // 10_000 when unset
+ */
+export function checkAuthTimeout(value: unknown): number {
+  if (value === undefined) return AUTH_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new TypeError(
+      `Invalid option "authTimeoutMs": a positive integer (got ${String(value)})`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Runs `authenticate(request)` against a deadline. `onSettle` receives a function that ends the
+ * wait at once with `closing` (the server's shutdown calls it); the timer never outlives the check.
+ *
+ * @example
+ * let settle = (): void => {};
+ * const release = registry.hold(socket, () => settle());
+ * const outcome = await runAuthenticate(authenticate, req, 10_000, (s) => (settle = s));
+ * release();
+ * if (outcome.result === 'timeout') rejectUpgrade(socket, 504);
+ */
+export async function runAuthenticate<R>(
+  authenticate: (request: R) => boolean | Promise<boolean>,
+  request: R,
+  timeoutMs: number,
+  onSettle: (settle: () => void) => void,
+): Promise<AuthOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<AuthOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ result: 'timeout' }), timeoutMs);
+    onSettle(() => resolve({ result: 'closing' }));
+  });
+  const check = (async (): Promise<AuthOutcome> => {
+    try {
+      return { result: (await authenticate(request)) === true ? 'accepted' : 'refused' };
+    } catch (error) {
+      return { result: 'threw', error };
+    }
+  })();
+  try {
+    return await Promise.race([check, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

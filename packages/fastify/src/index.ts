@@ -1,3 +1,3 @@
 export { callstream, callstream as default } from './plugin.js';
 
-export type { CallstreamDecorator, CallstreamPluginOptions } from './plugin.js';
+export type { CallstreamDecorator, CallstreamPluginOptions, CallstreamRequest } from './plugin.js';

@@ -4,7 +4,7 @@ import type { CallStream } from '@callstream/core';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { describe, expect, expectTypeOf, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import callstream, { type CallstreamDecorator } from './index.js';
+import callstream, { type CallstreamDecorator, type CallstreamRequest } from './index.js';
 import { FakePlatform } from '../../../test/helpers/fake-platform.js';
 import { upgradeStatus } from '../../../test/helpers/adapter-clients.js';
 
@@ -30,11 +30,11 @@ async function listen(instance: FastifyInstance): Promise<string> {
 
 /** Resolves with the next stream handed to onStream. */
 function nextStream(): {
-  onStream: (s: CallStream, r: FastifyRequest) => void;
-  next: Promise<[CallStream, FastifyRequest]>;
+  onStream: (s: CallStream, r: CallstreamRequest) => void;
+  next: Promise<[CallStream, CallstreamRequest]>;
 } {
-  let resolve!: (v: [CallStream, FastifyRequest]) => void;
-  const next = new Promise<[CallStream, FastifyRequest]>((r) => (resolve = r));
+  let resolve!: (v: [CallStream, CallstreamRequest]) => void;
+  const next = new Promise<[CallStream, CallstreamRequest]>((r) => (resolve = r));
   return { onStream: (s, r) => resolve([s, r]), next };
 }
 
@@ -131,19 +131,115 @@ describe('@callstream/fastify', () => {
     await instance.register(callstream, {
       path: ['/calls/:tenant', '/other'],
       onStream: (stream, request) => {
-        seen.push(`${stream.callId}@${(request.params as { tenant?: string }).tenant ?? '-'}`);
+        seen.push(`${stream.callId}@${request.params.tenant ?? '-'}`);
       },
     });
     const base = await listen(instance);
     const a = await connect(`${base}/calls/acme`);
-    a.start({ callId: 'a' });
+    a.start({ callId: 'a', streamId: 's-a' });
     const b = await connect(`${base}/other`);
-    b.start({ callId: 'b' });
+    b.start({ callId: 'b', streamId: 's-b' });
     await a.close();
     await b.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(seen.sort()).toEqual(['a@acme', 'b@-']);
     expect(await upgradeStatus(`${base}/stream`)).toBe(404);
+  });
+
+  it('honours the register option prefix', async () => {
+    const { app: instance } = app();
+    const { onStream, next } = nextStream();
+    await instance.register(callstream, { prefix: '/v1', path: '/calls/:tenant', onStream });
+    const base = await listen(instance);
+    expect(await upgradeStatus(`${base}/calls/acme`)).toBe(404);
+    const platform = await connect(`${base}/v1/calls/acme`);
+    platform.start({ callId: 'prefixed' });
+    const [stream, request] = await next;
+    expect([stream.callId, request.params.tenant]).toEqual(['prefixed', 'acme']);
+  });
+
+  it('serves two encapsulated scopes, each with its own paths, options and app.callstream', async () => {
+    const { app: instance, lines } = app();
+    const seen: string[] = [];
+    const registries: CallstreamDecorator[] = [];
+    for (const [prefix, tenant] of [
+      ['/a', 'alpha'],
+      ['/b', 'beta'],
+    ] as const) {
+      await instance.register(
+        async (scope) => {
+          await scope.register(callstream, {
+            path: '/stream',
+            authenticate: (request) => request.headers['x-tenant'] === tenant,
+            onStream: (stream) => void seen.push(`${tenant}:${stream.callId}`),
+          });
+          registries.push(scope.callstream);
+        },
+        { prefix },
+      );
+    }
+    const base = await listen(instance);
+    expect([
+      await upgradeStatus(`${base}/a/stream`, { 'x-tenant': 'beta' }),
+      await upgradeStatus(`${base}/b/stream`, { 'x-tenant': 'alpha' }),
+    ]).toEqual([401, 401]);
+    const a = await connect(`${base}/a/stream`, { 'x-tenant': 'alpha' });
+    a.start({ callId: 'one', streamId: 's-one' });
+    const b = await connect(`${base}/b/stream`, { 'x-tenant': 'beta' });
+    b.start({ callId: 'two', streamId: 's-two' });
+    for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect({
+      seen: seen.sort(),
+      a: [...(registries[0]?.streams.keys() ?? [])],
+      b: [...(registries[1]?.streams.keys() ?? [])],
+      root: instance.hasDecorator('callstream'),
+      // One listener routes each upgrade once (a second one fails on every upgrade and warns).
+      upgradeListeners: instance.server.listeners('upgrade').length,
+      warnings: lines.filter((l) => l.level >= 40).map((l) => l.msg),
+    }).toEqual({
+      seen: ['alpha:one', 'beta:two'],
+      a: ['s-one'],
+      b: ['s-two'],
+      root: false,
+      upgradeListeners: 1,
+      warnings: [],
+    });
+    await instance.close();
+    expect([(await a.closed).code, (await b.closed).code]).toEqual([1001, 1001]);
+  });
+
+  it('refuses a second registration in the same scope with a clear error', async () => {
+    const instance = Fastify();
+    onTestFinished(() => instance.close());
+    await instance.register(callstream, { path: '/one' });
+    await expect(instance.register(callstream, { path: '/two' }).ready()).rejects.toThrowError(
+      /already registered in this scope/,
+    );
+  });
+
+  it('logs a throwing onStream through request.log and emits it on app.callstream', async () => {
+    const { app: instance, lines } = app();
+    await instance.register(callstream, {
+      onStream: () => {
+        throw new Error('handler broke');
+      },
+    });
+    const heard: string[] = [];
+    instance.callstream.on('error', (err, stream) =>
+      heard.push(`${err.message}@${stream?.callId}`),
+    );
+    const base = await listen(instance);
+    const platform = await connect(`${base}/stream`);
+    platform.start({ callId: 'c-throw' });
+    await new Promise((r) => setTimeout(r, 50));
+    const logged = lines.find((l) => l.level === 50 && l.code === 'ERR_HANDLER');
+    expect({
+      heard,
+      logged: logged && { callId: logged.callId, reqId: typeof logged.reqId },
+    }).toEqual({
+      heard: ['A stream handler threw: handler broke@c-throw'],
+      logged: { callId: 'c-throw', reqId: 'string' },
+    });
   });
 
   it('warns when maxPayload differs from the one of an already registered @fastify/websocket', async () => {
@@ -181,9 +277,11 @@ describe('@callstream/fastify', () => {
     type Options = Parameters<typeof callstream>[1];
     expectTypeOf<NonNullable<Options['authenticate']>>()
       .parameter(0)
-      .toEqualTypeOf<FastifyRequest>();
+      .toEqualTypeOf<CallstreamRequest>();
     expectTypeOf<NonNullable<Options['onStream']>>().parameters.toEqualTypeOf<
-      [CallStream, FastifyRequest]
+      [CallStream, CallstreamRequest]
     >();
+    expectTypeOf<CallstreamRequest['params']>().toEqualTypeOf<Record<string, string>>();
+    expectTypeOf<CallstreamRequest>().toExtend<FastifyRequest>();
   });
 });

@@ -1,28 +1,18 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { type CallStream, type StreamServerOptions } from '@callstream/core';
-import { rejectUpgrade, StreamHub } from '@callstream/core/internal';
+import { StreamRegistry, type CallStream, type StreamServerOptions } from '@callstream/core';
+import { rejectUpgrade, UpgradeHandler } from '@callstream/core/internal';
 
 /** Options of {@link attachStreamServer}: the standalone server's options, minus listening. */
 export interface AttachOptions extends StreamServerOptions {
   /**
-   * Called with each call once its `start` has arrived (metadata is set). What it throws or
-   * rejects with goes to that stream's `error` event (and its logger); it never reaches the
-   * http server. Default: none (read the calls from `streams`).
+   * Called with each call once its `start` has arrived (metadata is set), like a `stream`
+   * listener. What it throws or rejects with goes to that stream's `error` event, else to the
+   * returned object's `error` event; it never reaches the http server. Default: none (listen to
+   * `stream`, or read the calls from `streams`).
    */
   onStream?: (stream: CallStream, request: IncomingMessage) => unknown;
-}
-
-/** What {@link attachStreamServer} returns. */
-export interface AttachedStreamServer {
-  /** Live streams that have started, by streamId. */
-  readonly streams: ReadonlyMap<string, CallStream>;
-  /**
-   * Closes live streams with 1001 (their playbacks settle `closed`), then stops listening to
-   * `upgrade`. The http server itself is left running: close it yourself.
-   */
-  close(): Promise<void>;
 }
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -34,6 +24,39 @@ const kClaimed = Symbol.for('callstream.http.upgradeClaimed');
 
 type Tagged = UpgradeListener & { [kListener]?: true };
 type Claimable = IncomingMessage & { [kClaimed]?: true };
+
+/**
+ * What {@link attachStreamServer} returns: the {@link StreamRegistry} of the attached calls
+ * (`streams`, the `stream` and `error` events, `stats`), whose `close()` also detaches.
+ *
+ * @example
+ * const calls = attachStreamServer(httpServer, { path: '/stream' });
+ * calls.on('stream', (stream, req) => bot(stream, req.headers));
+ * calls.on('error', (err, stream) => alerts.notify(err, stream?.callId));
+ */
+export class AttachedStreamServer extends StreamRegistry<IncomingMessage> {
+  readonly #detach: () => void;
+  #closed: Promise<void> | undefined;
+
+  /** @internal Made by {@link attachStreamServer}. */
+  constructor(options: AttachOptions, detach: () => void) {
+    // maxPayload belongs to the upgrade (the WebSocket server), the rest to every stream.
+    const { maxPayload: _maxPayload, ...streamOptions } = options;
+    super(streamOptions);
+    this.#detach = detach;
+  }
+
+  /**
+   * Answers pending upgrades with 503, closes live streams with 1001 (their playbacks settle
+   * `closed`), then stops listening to `upgrade`. The http server itself is left running: close
+   * it yourself. Idempotent.
+   */
+  override close(): Promise<void> {
+    // The listener stays until the streams are closed: meanwhile it answers new upgrades with 503.
+    this.#closed ??= super.close().finally(this.#detach);
+    return this.#closed;
+  }
+}
 
 /**
  * Serves media streams on an existing `node:http` or `node:https` server (plain, Express, Koa,
@@ -55,10 +78,11 @@ type Claimable = IncomingMessage & { [kClaimed]?: true };
  * const streams = attachStreamServer(server, {
  *   path: '/stream',
  *   authenticate: (req) => verifyPlivoSignature(req, { authToken }),
- *   onStream: async (stream) => {
- *     for await (const frame of stream.frames({ track: 'inbound' })) stt.write(frame.samples);
- *   },
  * });
+ * streams.on('stream', async (stream) => {
+ *   for await (const frame of stream.frames({ track: 'inbound' })) stt.write(frame.samples);
+ * });
+ * streams.on('error', (err, stream) => alerts.notify(err, stream?.callId));
  * server.listen(8080);
  * // on shutdown:
  * await streams.close();
@@ -78,11 +102,9 @@ export function attachStreamServer(
   if (onStream !== undefined && typeof onStream !== 'function') {
     throw new TypeError('Invalid option "onStream": a function (stream, request) => unknown');
   }
-  const hub = new StreamHub(options, (stream, request) => onStream?.(stream, request));
-
   const listener: Tagged = (request: Claimable, socket, head) => {
     if (request[kClaimed] === true) return;
-    if (hub.handleUpgrade(request, socket, head)) {
+    if (upgrades.handle(request, socket, head)) {
       request[kClaimed] = true;
       return;
     }
@@ -91,20 +113,10 @@ export function attachStreamServer(
       rejectUpgrade(socket, 404);
     }
   };
+  const attached = new AttachedStreamServer(options, () => server.off('upgrade', listener));
+  const upgrades = new UpgradeHandler(attached, options);
+  if (onStream !== undefined) attached.on('stream', onStream);
   listener[kListener] = true;
   server.on('upgrade', listener);
-
-  let closing: Promise<void> | undefined;
-  return {
-    get streams() {
-      return hub.streams;
-    },
-    close() {
-      // The listener stays until the hub is closed: meanwhile it answers new upgrades with 503.
-      closing ??= hub.close().finally(() => {
-        server.off('upgrade', listener);
-      });
-      return closing;
-    },
-  };
+  return attached;
 }

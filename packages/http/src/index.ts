@@ -1,3 +1,3 @@
-export { attachStreamServer } from './attach.js';
+export { AttachedStreamServer, attachStreamServer } from './attach.js';
 
-export type { AttachedStreamServer, AttachOptions } from './attach.js';
+export type { AttachOptions } from './attach.js';

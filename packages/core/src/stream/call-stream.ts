@@ -23,6 +23,7 @@ import {
   kReceive,
   kReceiveBinary,
   kTerminate,
+  kUnhandledError,
   type StreamTransport,
 } from './internal.js';
 import type { FramesOptions } from './frame-iterator.js';
@@ -61,6 +62,8 @@ export class CallStream
   readonly #fanout: FrameFanout;
   /** @internal Observers of the audio sent with playAudio (used by recordCall). */
   readonly [kOutgoingTaps] = new Set<OutgoingTap>();
+  /** @internal Where handler errors go when nobody listens to this stream's `error` (its server). */
+  [kUnhandledError]: ((err: CallstreamError) => void) | undefined;
   #log: Logger;
   #start: StartMessage | undefined;
   #extraHeaders: Readonly<Record<string, string>> = {};
@@ -240,7 +243,7 @@ export class CallStream
     if (this.#isClosed) return;
     this.#failure ??= err;
     this.#log.warn({ code: err.code }, err.message);
-    this.#transport.close(err.closeCode === 1006 ? 1011 : (err.closeCode ?? 1011), err.message);
+    this.#transport.close(err.closeCode ?? 1011, err.message);
   }
 
   /** @internal The socket closed. */
@@ -342,7 +345,10 @@ export class CallStream
     }
   }
 
-  /** A user handler threw or rejected: log it and surface it on `error` (if anyone listens). */
+  /**
+   * A user handler threw or rejected: log it and surface it on the stream's `error`, or, when
+   * nobody listens there, hand it to the server that owns the stream (its `error` event).
+   */
   #userError(err: unknown): void {
     const error = isCallstreamError(err)
       ? err
@@ -352,7 +358,10 @@ export class CallStream
           { cause: err },
         );
     this.#log.error({ err: error, code: error.code }, error.message);
-    if (this.listenerCount('error') === 0) return;
+    if (this.listenerCount('error') === 0) {
+      this[kUnhandledError]?.(error);
+      return;
+    }
     try {
       this.emit('error', error);
     } catch (inner) {

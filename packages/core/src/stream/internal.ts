@@ -16,3 +16,5 @@ export const kHandlerError = Symbol('callstream.handlerError');
 export const kFrameError = Symbol('callstream.frameError');
 export const kTerminate = Symbol('callstream.terminate');
 export const kOutgoingTaps = Symbol('callstream.outgoingTaps');
+/** Set by the registry that owns a stream: where a handler error goes when the stream has no `error` listener. */
+export const kUnhandledError = Symbol('callstream.unhandledError');

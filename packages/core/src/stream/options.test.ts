@@ -15,6 +15,8 @@ describe('resolveStreamOptions', () => {
       chunkMs: 20,
       leadMs: 200,
       clearTimeoutMs: 2_000,
+      maxBacklogBytes: 262_144,
+      backlogTimeoutMs: 10_000,
       logger: silentLogger,
     });
     expect(resolveStreamOptions()).toStrictEqual(STREAM_DEFAULTS);
@@ -37,6 +39,8 @@ describe('resolveStreamOptions', () => {
   it('throws a TypeError naming each invalid or contradictory option', () => {
     const bad: [StreamOptions, string][] = [
       [{ startTimeoutMs: 0 }, 'startTimeoutMs'],
+      [{ maxBacklogBytes: 1000 }, 'maxBacklogBytes'],
+      [{ backlogTimeoutMs: 0 }, 'backlogTimeoutMs'],
       [{ startTimeoutMs: 1.5 }, 'startTimeoutMs'],
       [{ startTimeoutMs: '10' as never }, 'startTimeoutMs'],
       [{ heartbeatMs: -1 }, 'heartbeatMs'],

@@ -30,6 +30,14 @@ export interface StreamOptions {
   leadMs?: number;
   /** How long `clearAudio()` waits for `clearedAudio` before resolving anyway, in ms. Default `2_000`. */
   clearTimeoutMs?: number;
+  /**
+   * Unsent bytes the socket may hold before playback pauses, in bytes. Playback sends again once
+   * the peer has read the backlog down; the socket holds at most this plus one `leadMs` of audio.
+   * Default `262_144`.
+   */
+  maxBacklogBytes?: number;
+  /** How long the backlog may stay over `maxBacklogBytes` before the stream fails with `ERR_BACKLOG_TIMEOUT` (close 1008, socket cut), in ms. Default `10_000`. */
+  backlogTimeoutMs?: number;
   /** A pino-compatible logger; each call logs through `logger.child({ callId, streamId })`. Default: silent. */
   logger?: Logger;
 }
@@ -46,6 +54,8 @@ export const STREAM_DEFAULTS = {
   chunkMs: 20,
   leadMs: 200,
   clearTimeoutMs: 2_000,
+  maxBacklogBytes: 262_144,
+  backlogTimeoutMs: 10_000,
   logger: silentLogger,
 } as const satisfies Omit<ResolvedStreamOptions, 'outputFormat'>;
 
@@ -108,6 +118,18 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
     'clearTimeoutMs',
     'a positive integer',
     o.clearTimeoutMs,
+  );
+  checkOption(
+    isInt(o.maxBacklogBytes) && o.maxBacklogBytes >= 4096,
+    'maxBacklogBytes',
+    'an integer >= 4096',
+    o.maxBacklogBytes,
+  );
+  checkOption(
+    isInt(o.backlogTimeoutMs) && o.backlogTimeoutMs > 0,
+    'backlogTimeoutMs',
+    'a positive integer',
+    o.backlogTimeoutMs,
   );
   checkOption(
     typeof o.logger === 'object' && o.logger !== null && typeof o.logger.child === 'function',

@@ -40,6 +40,10 @@ export interface StreamStats {
   clears: number;
   /** `playedStream` acks that matched no pending checkpoint (e.g. after a clear): ignored. */
   staleAcks: number;
+  /** Times playback paused because more than `maxBacklogBytes` were waiting in the socket (the peer did not read). */
+  backlogStalls: number;
+  /** The largest socket backlog (bytes written but not yet taken by the peer) seen before a send. */
+  backlogPeakBytes: number;
 }
 
 export function createStats(): StreamStats {
@@ -62,5 +66,7 @@ export function createStats(): StreamStats {
     checkpointsConfirmed: 0,
     clears: 0,
     staleAcks: 0,
+    backlogStalls: 0,
+    backlogPeakBytes: 0,
   };
 }
