@@ -13,8 +13,8 @@ import type { StreamStats } from './stats.js';
 /** Where the queue writes: the stream's socket. `cork`/`uncork` merge a burst into one write. */
 export interface PlaybackSink {
   readonly open: boolean;
-  /** False while the peer leaves too much unread in the socket: the queue holds its audio back. */
-  canSend(): boolean;
+  /** False while the peer leaves too much unread in the socket: the queue holds its audio back. Absent: always true. */
+  canSend?(): boolean;
   send(text: string): void;
   cork(): void;
   uncork(): void;
@@ -165,7 +165,7 @@ export class PlaybackQueue {
       stopPacing(this.#pump);
       return;
     }
-    if (!this.#sink.canSend()) return; // the ticker retries until the peer has read the backlog
+    if (this.#sink.canSend?.() === false) return; // the ticker retries until the peer has read the backlog
     const now = performance.now();
     if (this.#playEnd < now) this.#playEnd = now;
     // Top up only when the platform holds less than half the lead, then fill to the whole lead:
