@@ -342,10 +342,14 @@ describe('recordCall', () => {
 
   it('rejects when the file cannot be created, and removes its listeners', async () => {
     const { platform, stream } = await call();
+    // Handled here: with nobody listening, the server would print it as a process warning.
+    const errors: string[] = [];
+    stream.on('error', (err) => errors.push((err as { code?: string }).code ?? ''));
     await writeFile(join(dir, 'a-file'), '');
     const recording = recordCall(stream, join(dir, 'a-file', 'x.wav'));
     await expect(recording).rejects.toMatchObject({ code: 'EEXIST' });
     expect(stream.listenerCount('media')).toBe(0);
+    expect(errors).toEqual(['ERR_RECORDING']);
     await platform.close();
   });
 
