@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@callstream\/http$/, replacement: src('http') },
       { find: /^@callstream\/fastify$/, replacement: src('fastify') },
       { find: /^@callstream\/simulator$/, replacement: src('simulator') },
+      { find: /^@callstream\/nats$/, replacement: src('nats') },
     ],
   },
   test: {

@@ -38,6 +38,7 @@ export type {
   StreamRegistryOptions,
 } from './stream-registry.js';
 export type { Authenticate, PathOption } from './upgrade.js';
+export type { Call } from './stream/call.js';
 export type { CallStreamEvents, DtmfEvent } from './stream/call-stream-events.js';
 export type { AudioFrame } from './stream/audio-frame.js';
 export type { FramesOptions } from './stream/frame-iterator.js';

@@ -1,6 +1,6 @@
 /**
  * `@callstream/core/internal`: the building blocks the sibling packages (`@callstream/http`,
- * `@callstream/fastify`, `@callstream/simulator`) share with core. **Unstable**: not part of the
+ * `@callstream/fastify`, `@callstream/simulator`, `@callstream/nats`) share with core. **Unstable**: not part of the
  * public API, not covered by semver, and it may change in any release. Applications import
  * from `@callstream/core`.
  *
@@ -57,6 +57,8 @@ export {
   runAuthenticate,
 } from './upgrade.js';
 export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
+export { FrameFanout, checkFramesOptions } from './stream/frame-fanout.js';
+export { createStats } from './stream/stats.js';
 export { SOCKET_DEFAULTS, resolveSocketOptions } from './socket-options.js';
 export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';
 export { decodeAlawInto, encodeAlawInto } from './codec/alaw.js';

@@ -13,6 +13,7 @@ import type {
 import { InboundReader } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
+import type { Call } from './call.js';
 import type { CallStreamEvents } from './call-stream-events.js';
 import {
   kClosed,
@@ -50,7 +51,7 @@ let markCounter = 0;
  */
 export class CallStream
   extends EventEmitter<CallStreamEvents>
-  implements AsyncIterable<AudioFrame>
+  implements Call, AsyncIterable<AudioFrame>
 {
   readonly stats: StreamStats = createStats();
   readonly started: Promise<void>;

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AudioFrame, CallStream, Logger } from '@callstream/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createEdgeCallStats, EdgeSession, type EdgeCallStats } from './edge-session.js';
+import { resolveBridgeOptions, type BridgeOptions, type FallbackReason } from './options.js';
+import { decodeJson, encodeJson, offerSubject, type Offer } from './wire.js';
+
+/**
+ * Anything that announces calls with a `stream` event: `createStreamServer`'s server, the
+ * `@callstream/http` handle, the Fastify decorator.
+ */
+export interface StreamSource {
+  on(event: 'stream', listener: (stream: CallStream, request: IncomingMessage) => void): unknown;
+  off?(event: 'stream', listener: (stream: CallStream, request: IncomingMessage) => void): unknown;
+  removeListener?(
+    event: 'stream',
+    listener: (stream: CallStream, request: IncomingMessage) => void,
+  ): unknown;
+}
+
+/** Counters of one edge (every call it bridged). */
+export interface BridgeStats extends EdgeCallStats {
+  /** Calls bridged so far. */
+  calls: number;
+  /** Calls bridged now. */
+  active: number;
+  /** Calls that got the fallback (no worker took them, or no re-offer was left). */
+  fallbacks: number;
+}
+
+/** One bridged call, as `bridge.calls` lists it. */
+export interface BridgedCall {
+  readonly stream: CallStream;
+  readonly stats: EdgeCallStats;
+  /** The worker that has the call now (`''` while it is being offered). */
+  readonly worker: string;
+}
+
+/** The handle `bridgeCalls` returns. */
+export interface Bridge {
+  readonly stats: Readonly<BridgeStats>;
+  /** Calls bridged now, by streamId. */
+  readonly calls: ReadonlyMap<string, BridgedCall>;
+  /** Stops bridging new calls; resolves once the calls bridged so far have ended. */
+  close(): Promise<void>;
+}
+
+const PER_CALL_KEYS = Object.keys(createEdgeCallStats()) as (keyof EdgeCallStats)[];
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** One call on the edge: the stream, its current session, its offers. */
+class EdgeCall implements BridgedCall {
+  readonly stream: CallStream;
+  readonly stats = createEdgeCallStats();
+  readonly #bridge: BridgeImpl;
+  readonly #log: Logger;
+  #session: EdgeSession | undefined;
+  #reoffers = 0;
+  #ended = false;
+  readonly done: Promise<void>;
+
+  constructor(bridge: BridgeImpl, stream: CallStream) {
+    this.#bridge = bridge;
+    this.stream = stream;
+    this.#log =
+      bridge.logger?.child({ callId: stream.callId, streamId: stream.streamId }) ?? stream.log;
+    this.done = stream.closed.then(() => {});
+    this.#listen();
+    void this.#offer();
+  }
+
+  get worker(): string {
+    return this.#session?.worker ?? '';
+  }
+
+  #listen(): void {
+    const s = this.stream;
+    const to = (e: Parameters<EdgeSession['event']>[0]): void => this.#session?.event(e);
+    const on = s.on.bind(s);
+    on('media', (frame: AudioFrame) => this.#session?.frame(frame));
+    on('dtmf', (e) => to({ ev: 'dtmf', digit: e.digit, track: e.track, timestamp: e.timestamp }));
+    on('playedStream', (e) => to({ ev: 'playedStream', name: e.name }));
+    on('clearedAudio', () => to({ ev: 'clearedAudio' }));
+    on('stop', (e) => to({ ev: 'stop', reason: e.reason }));
+    on('unknown', (message) => to({ ev: 'unknown', message }));
+    on('frameError', (err) => to({ ev: 'frameError', code: err.code, message: err.message }));
+    on('close', ({ code, reason }) => {
+      this.#ended = true;
+      // Playback results settle in microtasks after this event: send them first.
+      setImmediate(() => {
+        this.#session?.close(code, reason);
+        this.#session = undefined;
+        this.#log.debug({ stats: this.stats }, 'bridged call ended');
+        this.#bridge.ended(this);
+      });
+    });
+  }
+
+  async #offer(): Promise<void> {
+    const b = this.#bridge;
+    const o = b.options;
+    const s = this.stream;
+    const attempt = this.stats.offers;
+    const session = new EdgeSession({
+      nc: b.nc,
+      prefix: o.prefix,
+      session: randomUUID(),
+      stream: s,
+      stats: this.stats,
+      log: this.#log,
+      heartbeatMs: o.heartbeatMs,
+      workerTimeoutMs: o.workerTimeoutMs,
+      maxBufferedFrames: Math.ceil(o.bufferMs / 20) * Math.max(1, s.tracks.length),
+      maxBufferedMessages: o.maxBufferedMessages,
+      onWorkerLost: (lost) => this.#workerLost(lost),
+    });
+    this.#session = session;
+    const offer: Offer = {
+      v: 1,
+      session: session.id,
+      attempt,
+      callId: s.callId,
+      streamId: s.streamId,
+      accountId: s.accountId,
+      tracks: [...s.tracks],
+      format: { ...s.format },
+      extraHeaders: { ...s.extraHeaders },
+      heartbeatMs: o.heartbeatMs,
+    };
+    const payload = encodeJson(offer);
+    const deadline = performance.now() + o.offerTimeoutMs;
+    while (!this.#ended && this.#session === session) {
+      const remaining = Math.round(deadline - performance.now());
+      if (remaining <= 0) break;
+      this.stats.offers++;
+      try {
+        const reply = await b.nc.request(offerSubject(o.prefix), payload, { timeout: remaining });
+        const answer = decodeJson(reply.data);
+        if (answer?.accept === true) {
+          if (this.#ended || this.#session !== session) return;
+          const rate = typeof answer.sampleRate === 'number' ? answer.sampleRate : undefined;
+          session.attach(String(answer.worker), rate);
+          this.#log.info({ worker: session.worker, session: session.id, attempt }, 'call taken');
+          return;
+        }
+        await delay(10); // declined (worker full): the queue group may pick another member
+      } catch (err) {
+        const e = err as { name?: string; isNoResponders?: () => boolean };
+        if (e.isNoResponders?.() === true) await delay(Math.min(50, remaining));
+        else if (e.name !== 'TimeoutError') await delay(Math.min(50, remaining));
+      }
+    }
+    if (this.#ended || this.#session !== session) return;
+    session.close(1013, 'no worker');
+    this.#session = undefined;
+    this.#fallback(attempt === 0 ? 'no-worker' : 'worker-lost');
+  }
+
+  #workerLost(lost: EdgeSession): void {
+    if (this.#session !== lost || this.#ended) return;
+    const o = this.#bridge.options;
+    this.stats.workersLost++;
+    lost.cancelPlaybacks();
+    lost.close(1001, 'worker lost');
+    this.#session = undefined;
+    if (o.onWorkerLost === 'reoffer' && this.#reoffers < o.maxReoffers) {
+      this.#reoffers++;
+      this.stats.reoffers++;
+      this.#log.warn(
+        { worker: lost.worker, session: lost.id },
+        'worker lost: offering the call again',
+      );
+      void this.#offer();
+      return;
+    }
+    this.#log.warn({ worker: lost.worker, session: lost.id }, 'worker lost');
+    this.#fallback('worker-lost');
+  }
+
+  #fallback(reason: FallbackReason): void {
+    const b = this.#bridge;
+    b.countFallback();
+    const handler = b.options.fallback;
+    if (handler === undefined) {
+      const code = b.options.fallbackCloseCode;
+      this.#log.warn({ reason, code }, `no worker for the call (${reason}): closing it`);
+      void this.stream.close(code, reason === 'no-worker' ? 'no worker available' : 'worker lost');
+      return;
+    }
+    this.#log.info({ reason }, `no worker for the call (${reason}): fallback handler`);
+    try {
+      void Promise.resolve(handler(this.stream, { reason })).catch((err: unknown) =>
+        this.#log.error({ err }, 'the fallback handler rejected'),
+      );
+    } catch (err) {
+      this.#log.error({ err }, 'the fallback handler threw');
+    }
+  }
+}
+
+class BridgeImpl implements Bridge {
+  readonly nc: NatsConnection;
+  readonly options: ReturnType<typeof resolveBridgeOptions>;
+  readonly logger: Logger | undefined;
+  readonly #source: StreamSource;
+  readonly #calls = new Map<string, EdgeCall>();
+  readonly #stats: BridgeStats = { ...createEdgeCallStats(), calls: 0, active: 0, fallbacks: 0 };
+  /** Counters of calls that have ended, added to those of live calls in `stats`. */
+  readonly #endedTotals = createEdgeCallStats();
+  #closed = false;
+  readonly #onStream = (stream: CallStream): void => {
+    if (this.#closed) return;
+    this.#stats.calls++;
+    this.#calls.set(stream.streamId, new EdgeCall(this, stream));
+  };
+
+  constructor(source: StreamSource, nc: NatsConnection, options: BridgeOptions) {
+    this.options = resolveBridgeOptions(options);
+    this.logger = options.logger;
+    this.nc = nc;
+    this.#source = source;
+    source.on('stream', this.#onStream);
+  }
+
+  get stats(): Readonly<BridgeStats> {
+    const out = { ...this.#stats, active: this.#calls.size };
+    for (const key of PER_CALL_KEYS) {
+      let sum = this.#endedTotals[key];
+      for (const call of this.#calls.values()) sum += call.stats[key];
+      out[key] = sum;
+    }
+    return out;
+  }
+
+  get calls(): ReadonlyMap<string, BridgedCall> {
+    return this.#calls;
+  }
+
+  countFallback(): void {
+    this.#stats.fallbacks++;
+  }
+
+  ended(call: EdgeCall): void {
+    if (this.#calls.get(call.stream.streamId) !== call) return;
+    this.#calls.delete(call.stream.streamId);
+    for (const key of PER_CALL_KEYS) this.#endedTotals[key] += call.stats[key];
+  }
+
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (typeof this.#source.off === 'function') this.#source.off('stream', this.#onStream);
+      else this.#source.removeListener?.('stream', this.#onStream);
+    }
+    await Promise.all([...this.#calls.values()].map((c) => c.done));
+  }
+}
+
+/**
+ * Bridges every call that starts on `server` to a pool of workers over NATS: each call is offered
+ * on `<prefix>.offer` (a request to the workers' queue group, so exactly one worker takes it);
+ * its audio and events go to that worker, its commands come back. Parsing, decoding, gap
+ * handling, encoding, pacing and checkpoints stay here, next to the socket.
+ *
+ * A call no worker takes within `offerTimeoutMs` gets the fallback (by default: closed with
+ * 1013 and a warning). A worker that stops sending heartbeats is taken for dead after
+ * `workerTimeoutMs`; its playbacks are cancelled and the call is offered again (`onWorkerLost`).
+ *
+ * @example
+ * import { connect } from '@nats-io/transport-node';
+ * import { createStreamServer } from '@callstream/core';
+ * import { bridgeCalls } from '@callstream/nats';
+ *
+ * const nc = await connect({ servers: 'nats://127.0.0.1:4222', maxReconnectAttempts: -1 });
+ * const server = createStreamServer({ port: 8080, path: '/stream' });
+ * const bridge = bridgeCalls(server, nc, { prefix: 'callstream' });
+ * await server.listen();
+ */
+export function bridgeCalls(
+  server: StreamSource,
+  nc: NatsConnection,
+  options: BridgeOptions = {},
+): Bridge {
+  return new BridgeImpl(server, nc, options);
+}

@@ -1,0 +1,355 @@
+import {
+  createResampler,
+  type AudioFrame,
+  type CallStream,
+  type Logger,
+  type Playback,
+  type Resampler,
+  type Track,
+} from '@callstream/core';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ChunkSource } from './chunk-source.js';
+import { Link, type LinkCounters } from './link.js';
+import {
+  decodeChunk,
+  decodeJson,
+  encodeFrame,
+  encodeJson,
+  isJson,
+  sessionSubjects,
+  type EdgeEvent,
+} from './wire.js';
+
+/** Counters of one bridged call on the edge. */
+export interface EdgeCallStats extends LinkCounters {
+  /** Audio frames published to a worker. */
+  framesRelayed: number;
+  /** Events (dtmf, playback results, replies, ...) published to a worker. */
+  eventsRelayed: number;
+  /** Commands received from a worker. */
+  commands: number;
+  /** Playback chunks received from a worker. */
+  chunks: number;
+  /** Offers made (the first one and re-offers). */
+  offers: number;
+  /** Offers made after the call's worker was lost. */
+  reoffers: number;
+  /** Workers of this call taken for dead. */
+  workersLost: number;
+  /** Malformed messages from a worker (ignored). */
+  malformed: number;
+}
+
+export function createEdgeCallStats(): EdgeCallStats {
+  return {
+    framesRelayed: 0,
+    eventsRelayed: 0,
+    commands: 0,
+    chunks: 0,
+    offers: 0,
+    reoffers: 0,
+    workersLost: 0,
+    malformed: 0,
+    droppedFrames: 0,
+    droppedMessages: 0,
+    bufferedMessages: 0,
+  };
+}
+
+interface PlayEntry {
+  playback: Playback | undefined;
+  source: ChunkSource | undefined;
+  parts: (Int16Array | Uint8Array)[] | undefined;
+  name: string;
+  sampleRate: number | undefined;
+  encoding: 'pcm' | 'audio/x-mulaw' | 'audio/x-l16' | undefined;
+}
+
+export interface EdgeSessionOptions {
+  nc: NatsConnection;
+  prefix: string;
+  session: string;
+  stream: CallStream;
+  stats: EdgeCallStats;
+  log: Logger;
+  heartbeatMs: number;
+  workerTimeoutMs: number;
+  maxBufferedFrames: number;
+  maxBufferedMessages: number;
+  onWorkerLost: (session: EdgeSession) => void;
+}
+
+/** Chunks of a streaming playback the edge keeps unread, beyond the worker's window, before dropping. */
+const CHUNK_LIMIT = 64;
+
+/**
+ * One offer of a call to one worker: the link to it, the commands it sends and the playbacks it
+ * started. A call has a new session for each offer; only the current one carries its audio.
+ */
+export class EdgeSession {
+  readonly id: string;
+  readonly #o: EdgeSessionOptions;
+  readonly #link: Link;
+  readonly #sub: Subscription;
+  readonly #playbacks = new Map<number, PlayEntry>();
+  readonly #resamplers = new Map<Track, Resampler>();
+  /** Frames kept until the worker's wire rate is known (it answered the offer). */
+  #early: AudioFrame[] | undefined = [];
+  #wireRate = 0;
+  #closed = false;
+  worker = '';
+
+  constructor(options: EdgeSessionOptions) {
+    this.#o = options;
+    this.id = options.session;
+    const subjects = sessionSubjects(options.prefix, options.session);
+    this.#link = new Link(options.nc, {
+      subject: subjects.toWorker,
+      heartbeatMs: options.heartbeatMs,
+      peerTimeoutMs: options.workerTimeoutMs,
+      maxBufferedFrames: options.maxBufferedFrames,
+      maxBufferedMessages: options.maxBufferedMessages,
+      counters: options.stats,
+      heartbeat: encodeJson({ ev: 'hb' }),
+      onPeerLost: () => {
+        if (!this.#closed) options.onWorkerLost(this);
+      },
+    });
+    // Subscribe before the offer goes out, so the worker's first commands are not lost.
+    this.#sub = options.nc.subscribe(subjects.toEdge, {
+      callback: (err, msg) => {
+        if (err === null) this.#receive(msg.data);
+      },
+    });
+  }
+
+  /** A worker took the call: tell it, then send what was kept meanwhile at its rate. */
+  attach(worker: string, requestedRate: number | undefined): void {
+    if (this.#closed) return;
+    this.worker = worker;
+    const callRate = this.#o.stream.format.sampleRate;
+    this.#wireRate =
+      requestedRate !== undefined && requestedRate < callRate ? requestedRate : callRate;
+    this.#link.sendNow(encodeJson({ ev: 'attach', wireRate: this.#wireRate }));
+    this.#link.heard();
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    for (const frame of early) this.frame(frame);
+  }
+
+  /** One frame of the call: to the worker (resampled to its wire rate), or kept until it answers. */
+  frame(frame: AudioFrame): void {
+    if (this.#closed) return;
+    const early = this.#early;
+    if (early !== undefined) {
+      if (early.length >= this.#o.maxBufferedFrames * 2) {
+        early.shift();
+        this.#o.stats.droppedFrames++;
+      }
+      // Frames may be views on a shared slab: keep a copy.
+      early.push({ ...frame, samples: frame.samples.slice() });
+      return;
+    }
+    let out = frame;
+    if (frame.sampleRate !== this.#wireRate) {
+      let resampler = this.#resamplers.get(frame.track);
+      if (resampler === undefined) {
+        resampler = createResampler(frame.sampleRate, this.#wireRate);
+        this.#resamplers.set(frame.track, resampler);
+      }
+      out = { ...frame, samples: resampler.process(frame.samples), sampleRate: this.#wireRate };
+    }
+    this.#o.stats.framesRelayed++;
+    this.#link.send(encodeFrame(out), true);
+  }
+
+  event(event: EdgeEvent): void {
+    if (this.#closed) return;
+    this.#o.stats.eventsRelayed++;
+    this.#link.send(encodeJson(event), false);
+  }
+
+  /** Stops the worker's playbacks on the call (its worker is gone). */
+  cancelPlaybacks(): void {
+    for (const entry of this.#playbacks.values()) {
+      entry.source?.end();
+      void entry.playback?.cancel();
+    }
+  }
+
+  /** Ends the session: the worker is told (if it still listens) and nothing more is sent or read. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.event({ ev: 'close', code, reason });
+    this.#closed = true;
+    this.#link.close();
+    this.#sub.unsubscribe();
+    for (const entry of this.#playbacks.values()) entry.source?.end();
+    this.#playbacks.clear();
+  }
+
+  #receive(data: Uint8Array): void {
+    if (this.#closed) return;
+    this.#link.heard();
+    if (!isJson(data)) {
+      this.#chunk(data);
+      return;
+    }
+    const cmd = decodeJson(data);
+    if (cmd === undefined || typeof cmd.op !== 'string') {
+      this.#malformed('a message that is not a command');
+      return;
+    }
+    if (cmd.op === 'hb') return;
+    this.#o.stats.commands++;
+    try {
+      this.#command(cmd);
+    } catch (err) {
+      this.#malformed(`command "${cmd.op}" failed: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+
+  #command(cmd: Record<string, unknown>): void {
+    const stream = this.#o.stream;
+    const req = typeof cmd.req === 'number' ? cmd.req : -1;
+    switch (cmd.op) {
+      case 'play':
+        this.#play(cmd);
+        return;
+      case 'end':
+        this.#endPlay(Number(cmd.id), typeof cmd.error === 'string' ? cmd.error : undefined);
+        return;
+      case 'cancel': {
+        const entry = this.#playbacks.get(Number(cmd.id));
+        const done = entry?.playback?.cancel() ?? Promise.resolve();
+        if (entry !== undefined && entry.playback === undefined) {
+          this.#playbacks.delete(Number(cmd.id));
+          this.event({ ev: 'playback', id: Number(cmd.id), status: 'interrupted', playedMs: 0 });
+        }
+        void done.then(() => this.event({ ev: 'reply', req }));
+        return;
+      }
+      case 'checkpoint':
+        void stream
+          .checkpoint(String(cmd.name))
+          .then((value) => this.event({ ev: 'reply', req, value }));
+        return;
+      case 'clear':
+        void stream.clearAudio().then(() => this.event({ ev: 'reply', req }));
+        return;
+      case 'dtmf':
+        try {
+          stream.sendDtmf(String(cmd.digits));
+          this.event({ ev: 'reply', req });
+        } catch (err) {
+          const e = err as { code?: string; message?: string };
+          this.event({
+            ev: 'reply',
+            req,
+            error: { code: e.code ?? 'ERR_HANDLER', message: e.message ?? String(err) },
+          });
+        }
+        return;
+      case 'close':
+        void stream.close(
+          typeof cmd.code === 'number' ? cmd.code : 1000,
+          typeof cmd.reason === 'string' ? cmd.reason : '',
+        );
+        return;
+      default:
+        this.#malformed(`unknown command "${String(cmd.op)}"`);
+    }
+  }
+
+  #play(cmd: Record<string, unknown>): void {
+    const id = Number(cmd.id);
+    const entry: PlayEntry = {
+      playback: undefined,
+      source: undefined,
+      parts: undefined,
+      name: String(cmd.name),
+      sampleRate: typeof cmd.sampleRate === 'number' ? cmd.sampleRate : undefined,
+      encoding: cmd.encoding as PlayEntry['encoding'],
+    };
+    this.#playbacks.set(id, entry);
+    if (cmd.streaming === true) {
+      entry.source = new ChunkSource(CHUNK_LIMIT, () => this.event({ ev: 'ack', id }));
+      this.#start(id, entry, entry.source);
+    } else {
+      entry.parts = [];
+    }
+  }
+
+  #chunk(data: Uint8Array): void {
+    let chunk: { id: number; audio: Int16Array | Uint8Array };
+    try {
+      chunk = decodeChunk(data);
+    } catch {
+      this.#malformed('a binary message that is not a playback chunk');
+      return;
+    }
+    this.#o.stats.chunks++;
+    const entry = this.#playbacks.get(chunk.id);
+    if (entry === undefined) return; // cancelled or settled already
+    if (entry.source !== undefined) entry.source.push(chunk.audio);
+    else entry.parts?.push(chunk.audio);
+  }
+
+  #endPlay(id: number, error: string | undefined): void {
+    const entry = this.#playbacks.get(id);
+    if (entry === undefined) return;
+    if (error !== undefined) this.#o.log.warn({ error }, 'a playback source of the worker failed');
+    if (entry.source !== undefined) {
+      entry.source.end();
+      return;
+    }
+    const parts = entry.parts ?? [];
+    entry.parts = undefined;
+    this.#start(id, entry, concat(parts));
+  }
+
+  #start(
+    id: number,
+    entry: PlayEntry,
+    audio: Int16Array | Uint8Array | AsyncIterable<Int16Array | Uint8Array>,
+  ): void {
+    let playback: Playback;
+    try {
+      playback = this.#o.stream.playAudio(audio, {
+        name: entry.name,
+        ...(entry.sampleRate !== undefined && { sampleRate: entry.sampleRate }),
+        encoding: entry.encoding ?? 'pcm',
+      });
+    } catch (err) {
+      this.#playbacks.delete(id);
+      this.#o.log.warn({ err }, 'playAudio from the worker failed');
+      this.event({ ev: 'playback', id, status: 'interrupted', playedMs: 0 });
+      return;
+    }
+    entry.playback = playback;
+    void Promise.resolve(playback).then((result) => {
+      this.#playbacks.delete(id);
+      this.event({ ev: 'playback', id, status: result.status, playedMs: result.playedMs });
+    });
+  }
+
+  #malformed(what: string): void {
+    this.#o.stats.malformed++;
+    this.#o.log.debug({ session: this.id }, `ignored from the worker: ${what}`);
+  }
+}
+
+/** Joins the pieces of a whole buffer (all of one kind: the worker cut one buffer). */
+function concat(parts: (Int16Array | Uint8Array)[]): Int16Array | Uint8Array {
+  const first = parts[0];
+  if (parts.length === 1 && first !== undefined) return first;
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const whole = first instanceof Int16Array ? new Int16Array(length) : new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    whole.set(p, offset);
+    offset += p.length;
+  }
+  return whole;
+}

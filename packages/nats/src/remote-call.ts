@@ -1,0 +1,382 @@
+import { EventEmitter } from 'node:events';
+import {
+  CallstreamError,
+  createStats,
+  FrameFanout,
+  isCallstreamError,
+  type AudioFrame,
+  type Call,
+  type CallStreamEvents,
+  type CallstreamErrorCode,
+  type DtmfDigit,
+  type FramesOptions,
+  type Logger,
+  type MediaFormat,
+  type PlayableAudio,
+  type Playback,
+  type PlayAudioOptions,
+  type Track,
+} from '@callstream/core';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Link, type LinkCounters } from './link.js';
+import { checkPlayable, RemotePlayback, type PlaybackChannel } from './remote-playback.js';
+import {
+  decodeFrame,
+  decodeJson,
+  encodeJson,
+  isJson,
+  sessionSubjects,
+  type Offer,
+  type WorkerCommand,
+} from './wire.js';
+
+const DIGITS = /^[0-9A-D*#]+$/;
+let markCounter = 0;
+
+/** Counters of one call on a worker. */
+export interface RemoteCallStats extends LinkCounters {
+  /** Audio frames received from the edge, per track. */
+  frames: Record<Track, number>;
+  /** Frames dropped because an iterator's (or the pre-consumer) buffer was full. */
+  dropped: number;
+  /** Events received from the edge (dtmf, playback results, replies, ...). */
+  events: number;
+  /** Commands sent to the edge. */
+  commands: number;
+  /** Messages from the edge that could not be read (ignored). */
+  malformed: number;
+}
+
+export interface RemoteCallOptions {
+  nc: NatsConnection;
+  prefix: string;
+  offer: Offer;
+  logger: Logger;
+  bufferMs: number;
+  edgeTimeoutMs: number;
+  playWindow: number;
+  maxBufferedMessages: number;
+  onAttach: (call: RemoteCall) => void;
+  onEnd: (call: RemoteCall) => void;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  /** The value a request settles with when the call ends first. */
+  onClose: unknown;
+}
+
+/**
+ * A call carried over NATS from an edge, as a worker sees it: the same {@link Call} interface as
+ * a local `CallStream`. Frames arrive decoded (at the wire rate; `frames({ sampleRate })`
+ * resamples here); `playAudio`, `checkpoint`, `clearAudio`, `sendDtmf` and `close` are carried
+ * out by the edge, and their results come back as they would locally.
+ */
+export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
+  readonly callId: string;
+  readonly streamId: string;
+  readonly accountId: string;
+  readonly tracks: readonly Track[];
+  readonly format: Readonly<MediaFormat>;
+  readonly extraHeaders: Readonly<Record<string, string>>;
+  readonly started: Promise<void> = Promise.resolve();
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly log: Logger;
+  readonly stats: RemoteCallStats;
+  /** The session: names this call's subjects (a re-offered call has a new one). */
+  readonly session: string;
+  readonly #o: RemoteCallOptions;
+  readonly #link: Link;
+  readonly #sub: Subscription;
+  readonly #fanout: FrameFanout;
+  readonly #streamStats = createStats();
+  readonly #playbacks = new Map<number, RemotePlayback>();
+  readonly #pending = new Map<number, Pending>();
+  readonly #channel: PlaybackChannel;
+  #nextId = 0;
+  #attached = false;
+  #isClosed = false;
+  #wireRate = 0;
+  #resolveClosed!: (c: { code: number; reason: string }) => void;
+
+  constructor(options: RemoteCallOptions) {
+    super({ captureRejections: true });
+    this.#o = options;
+    const offer = options.offer;
+    this.callId = offer.callId;
+    this.streamId = offer.streamId;
+    this.accountId = offer.accountId;
+    this.tracks = Object.freeze([...offer.tracks]);
+    this.format = Object.freeze({ ...offer.format });
+    this.extraHeaders = Object.freeze({ ...offer.extraHeaders });
+    this.session = offer.session;
+    this.log = options.logger.child({ callId: offer.callId, streamId: offer.streamId });
+    this.stats = {
+      frames: { inbound: 0, outbound: 0 },
+      dropped: 0,
+      events: 0,
+      commands: 0,
+      malformed: 0,
+      droppedFrames: 0,
+      droppedMessages: 0,
+      bufferedMessages: 0,
+    };
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#fanout = new FrameFanout(options.bufferMs, this.#streamStats);
+    const subjects = sessionSubjects(options.prefix, offer.session);
+    this.#link = new Link(options.nc, {
+      subject: subjects.toEdge,
+      heartbeatMs: offer.heartbeatMs,
+      peerTimeoutMs: options.edgeTimeoutMs,
+      maxBufferedFrames: 1,
+      maxBufferedMessages: options.maxBufferedMessages,
+      counters: this.stats,
+      heartbeat: encodeJson({ op: 'hb' }),
+      onPeerLost: () => {
+        this.log.warn({ session: this.session }, 'edge lost: ending the call');
+        this.#end(1006, 'edge lost');
+      },
+    });
+    this.#sub = options.nc.subscribe(subjects.toWorker, {
+      callback: (err, msg) => {
+        if (err === null) this.#receive(msg.data);
+      },
+    });
+    this.#channel = {
+      command: (cmd) => this.#command(cmd),
+      chunk: (data) => this.#link.send(data, false),
+      request: (cmd) => this.#request(cmd, undefined),
+      sourceError: (err) => this.#userError(err),
+      window: options.playWindow,
+    };
+    const emitter = this as EventEmitter;
+    emitter.on('newListener', (event: string | symbol) => {
+      if (event === 'media' && this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** The rate frames cross the wire at (the call's, or lower when the worker asked for it). */
+  get wireRate(): number {
+    return this.#wireRate;
+  }
+
+  frames(options: FramesOptions = {}): AsyncIterableIterator<AudioFrame> {
+    return this.#fanout.subscribe(options);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<AudioFrame> {
+    return this.frames();
+  }
+
+  playAudio(audio: PlayableAudio, options: PlayAudioOptions = {}): Playback {
+    checkPlayable(audio, options);
+    const id = ++this.#nextId;
+    if (this.#isClosed || options.signal?.aborted === true) {
+      return settledPlayback(options.name, this.#isClosed ? 'closed' : 'interrupted');
+    }
+    const playback = new RemotePlayback(id, audio, options, this.#channel);
+    this.#playbacks.set(id, playback);
+    return playback.handle;
+  }
+
+  checkpoint(name: string = `cs-mark-${++markCounter}`): Promise<boolean> {
+    if (this.#isClosed) return Promise.resolve(false);
+    return this.#request((req) => ({ op: 'checkpoint', name, req }), false).then((v) => v === true);
+  }
+
+  clearAudio(): Promise<void> {
+    if (this.#isClosed) return Promise.resolve();
+    return this.#request((req) => ({ op: 'clear', req }), undefined).then(() => {});
+  }
+
+  sendDtmf(digits: string): void {
+    if (typeof digits !== 'string' || !DIGITS.test(digits)) {
+      throw new CallstreamError(
+        'ERR_INVALID_DIGITS',
+        `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`,
+      );
+    }
+    if (this.#isClosed) throw new CallstreamError('ERR_STREAM_CLOSED');
+    void this.#request((req) => ({ op: 'dtmf', digits, req }), undefined);
+  }
+
+  async close(code = 1000, reason = ''): Promise<void> {
+    if (!this.#isClosed) this.#command({ op: 'close', code, reason });
+    await this.closed;
+  }
+
+  /** The worker stops: the call ends here without the edge being told (it re-offers or closes it). */
+  abandon(): void {
+    this.#end(1001, 'worker stopped');
+  }
+
+  #command(cmd: WorkerCommand): void {
+    this.stats.commands++;
+    this.#link.send(encodeJson(cmd), false);
+  }
+
+  #request(cmd: (req: number) => WorkerCommand, onClose: unknown): Promise<unknown> {
+    const req = ++this.#nextId;
+    return new Promise((resolve) => {
+      this.#pending.set(req, { resolve, onClose });
+      this.#command(cmd(req));
+    });
+  }
+
+  #receive(data: Uint8Array): void {
+    if (this.#isClosed) return;
+    this.#link.heard();
+    if (!isJson(data)) {
+      this.#frame(data);
+      return;
+    }
+    const ev = decodeJson(data);
+    if (ev === undefined || typeof ev.ev !== 'string') {
+      this.stats.malformed++;
+      return;
+    }
+    if (ev.ev === 'hb') return;
+    this.stats.events++;
+    this.#event(ev);
+  }
+
+  #frame(data: Uint8Array): void {
+    let frame: AudioFrame;
+    try {
+      frame = decodeFrame(data);
+    } catch {
+      this.stats.malformed++;
+      return;
+    }
+    this.stats.frames[frame.track]++;
+    this.#fanout.deliver(frame, this.#emitMedia);
+    this.stats.dropped = this.#streamStats.dropped;
+  }
+
+  readonly #emitMedia = (frame: AudioFrame): void => {
+    if (this.listenerCount('media') > 0) this.#emit('media', frame);
+  };
+
+  #flushEarly(): void {
+    for (const frame of this.#fanout.takeKept()) this.#fanout.deliver(frame, this.#emitMedia);
+  }
+
+  #event(ev: Record<string, unknown>): void {
+    switch (ev.ev) {
+      case 'attach':
+        if (this.#attached) return;
+        this.#attached = true;
+        this.#wireRate = Number(ev.wireRate);
+        this.#o.onAttach(this);
+        return;
+      case 'dtmf':
+        this.#emit('dtmf', {
+          digit: ev.digit as DtmfDigit,
+          track: ev.track as Track,
+          timestamp: Number(ev.timestamp),
+        });
+        return;
+      case 'playedStream':
+        this.#emit('playedStream', { name: String(ev.name) });
+        return;
+      case 'clearedAudio':
+        this.#emit('clearedAudio');
+        return;
+      case 'stop':
+        this.#emit('stop', { reason: typeof ev.reason === 'string' ? ev.reason : undefined });
+        return;
+      case 'unknown':
+        this.#emit('unknown', (ev.message ?? {}) as Record<string, unknown>);
+        return;
+      case 'frameError':
+        this.#emit(
+          'frameError',
+          new CallstreamError(ev.code as CallstreamErrorCode, String(ev.message)),
+        );
+        return;
+      case 'playback': {
+        const playback = this.#playbacks.get(Number(ev.id));
+        this.#playbacks.delete(Number(ev.id));
+        playback?.settle(ev.status as 'played', Number(ev.playedMs));
+        return;
+      }
+      case 'ack':
+        this.#playbacks.get(Number(ev.id))?.acked();
+        return;
+      case 'reply': {
+        const pending = this.#pending.get(Number(ev.req));
+        this.#pending.delete(Number(ev.req));
+        const error = ev.error as { code: string; message: string } | undefined;
+        if (error !== undefined) {
+          this.#userError(new CallstreamError(error.code as CallstreamErrorCode, error.message));
+        }
+        pending?.resolve(ev.value);
+        return;
+      }
+      case 'close':
+        this.#end(Number(ev.code), String(ev.reason));
+        return;
+      default:
+        this.stats.malformed++;
+    }
+  }
+
+  /** The call is over: everything pending settles at once, as it does locally. */
+  #end(code: number, reason: string): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#link.close();
+    this.#sub.unsubscribe();
+    for (const playback of this.#playbacks.values()) playback.settle('closed', 0);
+    this.#playbacks.clear();
+    for (const pending of this.#pending.values()) pending.resolve(pending.onClose);
+    this.#pending.clear();
+    this.#fanout.end(undefined);
+    this.log.debug({ code, reason, stats: this.stats }, 'remote call ended');
+    this.#emit('close', { code, reason });
+    this.#resolveClosed({ code, reason });
+    this.#o.onEnd(this);
+  }
+
+  #emit<K extends keyof CallStreamEvents>(event: K, ...args: CallStreamEvents[K]): void {
+    try {
+      (this.emit as (e: K, ...a: CallStreamEvents[K]) => boolean)(event, ...args);
+    } catch (err) {
+      this.#userError(err);
+    }
+  }
+
+  #userError(err: unknown): void {
+    const error = isCallstreamError(err)
+      ? err
+      : new CallstreamError(
+          'ERR_HANDLER',
+          `A call handler threw: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+    this.log.error({ err: error, code: error.code }, error.message);
+    if (this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', error);
+    } catch (inner) {
+      this.log.error({ err: inner }, 'an error listener threw');
+    }
+  }
+
+  override [EventEmitter.captureRejectionSymbol](err: Error, ..._rest: unknown[]): void {
+    this.#userError(err);
+  }
+}
+
+function settledPlayback(name: string | undefined, status: 'closed' | 'interrupted'): Playback {
+  const result = Promise.resolve({ status, playedMs: 0 });
+  return {
+    name: name ?? `cs-play-closed`,
+    cancel: () => Promise.resolve(),
+    then: (onfulfilled, onrejected) => result.then(onfulfilled, onrejected),
+  };
+}
