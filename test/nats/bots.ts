@@ -61,7 +61,7 @@ export interface BotReport {
 
 export interface BotOptions {
   /** What the bot does besides listening. */
-  script: 'full' | 'listen' | 'tone-after';
+  script: 'full' | 'listen' | 'tone-after' | 'none';
   /** `frames({ sampleRate })`. */
   sampleRate?: number;
   /** For `tone-after`: the chunk number after which the bot plays a tone. */
@@ -73,6 +73,7 @@ export interface BotOptions {
  *   the bot barges in on after {@link BARGE_AFTER_MS}; answers DTMF 5 with DTMF "42".
  * - `listen`: a short tone, then only listens.
  * - `tone-after`: plays a tone once the frame numbered `afterChunk` has arrived.
+ * - `none`: only listens.
  *
  * Every script collects every inbound frame (hash, count, chunk numbers) until the call ends.
  */
@@ -137,7 +138,11 @@ export async function testBot(call: Call, options: BotOptions): Promise<BotRepor
     report.sampleRate = frame.sampleRate;
     report.chunks.push(frame.chunk);
     samples.push(frame.samples.slice());
-    if (options.script === 'tone-after' && afterTone === undefined && frame.chunk >= (options.afterChunk ?? 0)) {
+    if (
+      options.script === 'tone-after' &&
+      afterTone === undefined &&
+      frame.chunk >= (options.afterChunk ?? 0)
+    ) {
       afterTone = Promise.resolve(call.playAudio(tone(300, rate, 700), { sampleRate: rate })).then(
         (r) => record('tone after', r),
       );

@@ -33,11 +33,19 @@ export function bundle(entry: string): Promise<string> {
           name: 'workspace-sources',
           setup(b) {
             b.onResolve({ filter: /^@callstream\/[a-z-]+$/ }, (args) => ({
-              path: join(root, 'packages', args.path.slice('@callstream/'.length), 'src', 'index.ts'),
+              path: join(
+                root,
+                'packages',
+                args.path.slice('@callstream/'.length),
+                'src',
+                'index.ts',
+              ),
             }));
             // Every other bare import stays an import, resolved from the repository's node_modules.
             b.onResolve({ filter: /^[^./]/ }, (args) =>
-              args.path.startsWith('@callstream/') ? undefined : { path: args.path, external: true },
+              args.path.startsWith('@callstream/')
+                ? undefined
+                : { path: args.path, external: true },
             );
           },
         },
@@ -74,7 +82,9 @@ export class TestProcess {
     this.exited = new Promise((resolve) => {
       this.#child.once('exit', (code) => {
         for (const w of this.#waiters.splice(0))
-          w.reject(new Error(`child exited (${code}) while waiting for "${w.type}": ${this.stderr}`));
+          w.reject(
+            new Error(`child exited (${code}) while waiting for "${w.type}": ${this.stderr}`),
+          );
         resolve(code);
       });
     });
@@ -124,7 +134,8 @@ export class TestProcess {
 
   /** SIGKILL: the process dies at once, as a crashed machine would. */
   kill(): Promise<number | null> {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    if (this.#child.exitCode === null && this.#child.signalCode === null)
+      this.#child.kill('SIGKILL');
     return this.exited;
   }
 

@@ -38,6 +38,14 @@ process.on('message', (m: { type: string }) => {
 });
 
 for await (const call of calls) {
-  send({ type: 'call', callId: call.callId, session: call.session, worker, wireRate: call.wireRate });
-  void testBot(call, bot).then((report) => send({ type: 'report', worker, report, stats: call.stats }));
+  send({
+    type: 'call',
+    callId: call.callId,
+    session: call.session,
+    worker,
+    wireRate: call.wireRate,
+  });
+  void testBot(call, bot).then((report) =>
+    send({ type: 'report', worker, report, stats: call.stats }),
+  );
 }

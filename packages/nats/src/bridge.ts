@@ -89,6 +89,7 @@ class EdgeCall implements BridgedCall {
     on('close', ({ code, reason }) => {
       this.#ended = true;
       // Playback results settle in microtasks after this event: send them first.
+      this.#session?.flush();
       setImmediate(() => {
         this.#session?.close(code, reason);
         this.#session = undefined;

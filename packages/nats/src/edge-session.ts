@@ -24,6 +24,8 @@ import {
 export interface EdgeCallStats extends LinkCounters {
   /** Audio frames published to a worker. */
   framesRelayed: number;
+  /** PCM bytes of the frames published (headers not counted). */
+  bytesRelayed: number;
   /** Events (dtmf, playback results, replies, ...) published to a worker. */
   eventsRelayed: number;
   /** Commands received from a worker. */
@@ -43,6 +45,7 @@ export interface EdgeCallStats extends LinkCounters {
 export function createEdgeCallStats(): EdgeCallStats {
   return {
     framesRelayed: 0,
+    bytesRelayed: 0,
     eventsRelayed: 0,
     commands: 0,
     chunks: 0,
@@ -93,6 +96,8 @@ export class EdgeSession {
   readonly #sub: Subscription;
   readonly #playbacks = new Map<number, PlayEntry>();
   readonly #resamplers = new Map<Track, Resampler>();
+  /** The last frame of each resampled track: the end of the call flushes its resampler with its metadata. */
+  readonly #last = new Map<Track, AudioFrame>();
   /** Frames kept until the worker's wire rate is known (it answered the offer). */
   #early: AudioFrame[] | undefined = [];
   #wireRate = 0;
@@ -158,9 +163,27 @@ export class EdgeSession {
         this.#resamplers.set(frame.track, resampler);
       }
       out = { ...frame, samples: resampler.process(frame.samples), sampleRate: this.#wireRate };
+      this.#last.set(frame.track, out);
+      if (out.samples.length === 0) return;
     }
+    this.#publishFrame(out);
+  }
+
+  /** The call ended: send what the resamplers still hold, as a local `frames({ sampleRate })` does. */
+  flush(): void {
+    if (this.#closed) return;
+    for (const [track, resampler] of this.#resamplers) {
+      const last = this.#last.get(track);
+      const samples = resampler.flush();
+      if (last !== undefined && samples.length > 0) this.#publishFrame({ ...last, samples });
+    }
+    this.#resamplers.clear();
+  }
+
+  #publishFrame(frame: AudioFrame): void {
     this.#o.stats.framesRelayed++;
-    this.#link.send(encodeFrame(out), true);
+    this.#o.stats.bytesRelayed += frame.samples.length * 2;
+    this.#link.send(encodeFrame(frame), true);
   }
 
   event(event: EdgeEvent): void {
