@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 const src = (pkg: string, entry = 'index'): string =>
   fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
 
+const example = (name: string, file: string): string =>
+  fileURLToPath(new URL(`./examples/${name}/src/${file}.ts`, import.meta.url));
+
 export default defineConfig({
   resolve: {
     // Tests run against the sources, so a change is tested without a build. Exact matches: a
@@ -15,6 +18,11 @@ export default defineConfig({
       { find: /^@callstream\/fastify$/, replacement: src('fastify') },
       { find: /^@callstream\/simulator$/, replacement: src('simulator') },
       { find: /^@callstream\/nats$/, replacement: src('nats') },
+      { find: /^@callstream\/example-voice-bot\/bot$/, replacement: example('voice-bot', 'bot') },
+      {
+        find: /^@callstream\/example-voice-bot\/script$/,
+        replacement: example('voice-bot', 'script'),
+      },
     ],
   },
   test: {

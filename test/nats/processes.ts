@@ -6,7 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +42,20 @@ export function bundle(entry: string): Promise<string> {
                 'index.ts',
               ),
             }));
+            b.onResolve({ filter: /^@callstream\/example-[a-z-]+\/[a-z-]+$/ }, (args) => {
+              const [name, file] = args.path.slice('@callstream/example-'.length).split('/');
+              return {
+                path: join(root, 'examples', name as string, 'src', `${file as string}.ts`),
+              };
+            });
+            // Sources find their files (assets) next to themselves, as when they run unbundled.
+            b.onLoad({ filter: /\.ts$/ }, async (args) => ({
+              contents: (await readFile(args.path, 'utf8')).replaceAll(
+                'import.meta.url',
+                JSON.stringify(pathToFileURL(args.path).href),
+              ),
+              loader: 'ts',
+            }));
             // Every other bare import stays an import, resolved from the repository's node_modules.
             b.onResolve({ filter: /^[^./]/ }, (args) =>
               args.path.startsWith('@callstream/')
@@ -70,14 +85,25 @@ export class TestProcess {
   constructor(script: string, env: Record<string, string>) {
     this.#child = fork(script, [], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: ['--enable-source-maps'],
     });
     this.#child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.#child.on('message', (m: Message) => {
-      const i = this.#waiters.findIndex((w) => w.type === m.type);
-      if (i >= 0) this.#waiters.splice(i, 1)[0]?.resolve(m);
-      else this.#queue.push(m);
+    this.#child.on('message', (m: Message) => this.#received(m));
+    // A child may also speak in JSON lines on stdout (the examples do): `{ "type": ... }`.
+    let pending = '';
+    this.#child.stdout?.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          const m = JSON.parse(line) as Message;
+          if (typeof m?.type === 'string') this.#received(m);
+        } catch {
+          // not a message: ignored
+        }
+      }
     });
     this.exited = new Promise((resolve) => {
       this.#child.once('exit', (code) => {
@@ -88,6 +114,12 @@ export class TestProcess {
         resolve(code);
       });
     });
+  }
+
+  #received(m: Message): void {
+    const i = this.#waiters.findIndex((w) => w.type === m.type);
+    if (i >= 0) this.#waiters.splice(i, 1)[0]?.resolve(m);
+    else this.#queue.push(m);
   }
 
   get pid(): number {

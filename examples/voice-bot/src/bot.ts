@@ -3,7 +3,7 @@
  * the end of each turn with an energy VAD, answers (a beep, then the first moments of what it
  * heard), reacts to DTMF "1", and stops talking as soon as the caller talks over it (barge-in).
  */
-import type { CallStream, Playback, PlaybackResult } from '@callstream/core';
+import type { Call, Playback, PlaybackResult } from '@callstream/core';
 import { concat, confirmationTone, replyBeep } from './tones.js';
 import { EnergyVad, type VadOptions } from './vad.js';
 
@@ -59,7 +59,8 @@ export interface VoiceBotOptions {
 const PREROLL_FRAMES = 5;
 
 /**
- * Runs the bot on one call until the call ends; resolves with what happened.
+ * Runs the bot on one call until the call ends; resolves with what happened. Any {@link Call}
+ * will do: a local `CallStream`, or a call taken from a NATS worker pool (`examples/worker-pool`).
  *
  * @example
  * server.on('stream', (stream) => {
@@ -67,7 +68,7 @@ const PREROLL_FRAMES = 5;
  * });
  */
 export async function runVoiceBot(
-  stream: CallStream,
+  stream: Call,
   options: VoiceBotOptions,
 ): Promise<BotReport> {
   // Subscribe before the first await, so that no frame goes past the bot.
