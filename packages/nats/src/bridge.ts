@@ -59,14 +59,17 @@ class EdgeCall implements BridgedCall {
   #session: EdgeSession | undefined;
   #reoffers = 0;
   #ended = false;
+  /** Resolves once the call has ended and its last session is closed. */
   readonly done: Promise<void>;
+  #finished = false;
+  #resolveDone!: () => void;
 
   constructor(bridge: BridgeImpl, stream: CallStream) {
     this.#bridge = bridge;
     this.stream = stream;
     this.#log =
       bridge.logger?.child({ callId: stream.callId, streamId: stream.streamId }) ?? stream.log;
-    this.done = stream.closed.then(() => {});
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#listen();
     void this.#offer();
   }
@@ -88,15 +91,22 @@ class EdgeCall implements BridgedCall {
     on('frameError', (err) => to({ ev: 'frameError', code: err.code, message: err.message }));
     on('close', ({ code, reason }) => {
       this.#ended = true;
-      // Playback results settle in microtasks after this event: send them first.
       this.#session?.flush();
+      // Playback results settle in microtasks after this event: send them first. A session still
+      // being offered closes once a worker takes it, so that even a short call is handled.
       setImmediate(() => {
-        this.#session?.close(code, reason);
-        this.#session = undefined;
-        this.#log.debug({ stats: this.stats }, 'bridged call ended');
-        this.#bridge.ended(this);
+        if (this.#session === undefined) this.#finish();
+        else this.#session.close(code, reason);
       });
     });
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#log.debug({ stats: this.stats }, 'bridged call ended');
+    this.#bridge.ended(this);
+    this.#resolveDone();
   }
 
   async #offer(): Promise<void> {
@@ -116,6 +126,10 @@ class EdgeCall implements BridgedCall {
       maxBufferedFrames: Math.ceil(o.bufferMs / 20) * Math.max(1, s.tracks.length),
       maxBufferedMessages: o.maxBufferedMessages,
       onWorkerLost: (lost) => this.#workerLost(lost),
+      onClosed: (closed) => {
+        if (this.#session === closed) this.#session = undefined;
+        if (this.#ended && this.#session === undefined) this.#finish();
+      },
     });
     this.#session = session;
     const offer: Offer = {
@@ -132,7 +146,7 @@ class EdgeCall implements BridgedCall {
     };
     const payload = encodeJson(offer);
     const deadline = performance.now() + o.offerTimeoutMs;
-    while (!this.#ended && this.#session === session) {
+    while (this.#session === session) {
       const remaining = Math.round(deadline - performance.now());
       if (remaining <= 0) break;
       this.stats.offers++;
@@ -140,7 +154,7 @@ class EdgeCall implements BridgedCall {
         const reply = await b.nc.request(offerSubject(o.prefix), payload, { timeout: remaining });
         const answer = decodeJson(reply.data);
         if (answer?.accept === true) {
-          if (this.#ended || this.#session !== session) return;
+          if (this.#session !== session) return;
           const rate = typeof answer.sampleRate === 'number' ? answer.sampleRate : undefined;
           session.attach(String(answer.worker), rate);
           this.#log.info({ worker: session.worker, session: session.id, attempt }, 'call taken');
@@ -153,10 +167,11 @@ class EdgeCall implements BridgedCall {
         else if (e.name !== 'TimeoutError') await delay(Math.min(50, remaining));
       }
     }
-    if (this.#ended || this.#session !== session) return;
-    session.close(1013, 'no worker');
+    if (this.#session !== session) return;
+    session.abort();
     this.#session = undefined;
-    this.#fallback(attempt === 0 ? 'no-worker' : 'worker-lost');
+    if (this.#ended) this.#log.warn({}, 'the call ended before a worker took it');
+    else this.#fallback(attempt === 0 ? 'no-worker' : 'worker-lost');
   }
 
   #workerLost(lost: EdgeSession): void {
@@ -166,6 +181,7 @@ class EdgeCall implements BridgedCall {
     lost.cancelPlaybacks();
     lost.close(1001, 'worker lost');
     this.#session = undefined;
+    if (this.#ended) return;
     if (o.onWorkerLost === 'reoffer' && this.#reoffers < o.maxReoffers) {
       this.#reoffers++;
       this.stats.reoffers++;

@@ -80,6 +80,8 @@ export interface EdgeSessionOptions {
   maxBufferedFrames: number;
   maxBufferedMessages: number;
   onWorkerLost: (session: EdgeSession) => void;
+  /** The session has ended (closed or aborted). */
+  onClosed: (session: EdgeSession) => void;
 }
 
 /** Chunks of a streaming playback the edge keeps unread, beyond the worker's window, before dropping. */
@@ -102,6 +104,8 @@ export class EdgeSession {
   #early: AudioFrame[] | undefined = [];
   #wireRate = 0;
   #closed = false;
+  /** The call ended before a worker took it: close once one does (it still gets the whole call). */
+  #closeOnAttach: { code: number; reason: string } | undefined;
   worker = '';
 
   constructor(options: EdgeSessionOptions) {
@@ -140,6 +144,16 @@ export class EdgeSession {
     const early = this.#early ?? [];
     this.#early = undefined;
     for (const frame of early) this.frame(frame);
+    const pending = this.#closeOnAttach;
+    if (pending !== undefined) {
+      this.flush();
+      this.close(pending.code, pending.reason);
+    }
+  }
+
+  /** True once a worker took the session. */
+  get attached(): boolean {
+    return this.#early === undefined;
   }
 
   /** One frame of the call: to the worker (resampled to its wire rate), or kept until it answers. */
@@ -171,7 +185,7 @@ export class EdgeSession {
 
   /** The call ended: send what the resamplers still hold, as a local `frames({ sampleRate })` does. */
   flush(): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.attached) return;
     for (const [track, resampler] of this.#resamplers) {
       const last = this.#last.get(track);
       const samples = resampler.flush();
@@ -200,15 +214,29 @@ export class EdgeSession {
     }
   }
 
-  /** Ends the session: the worker is told (if it still listens) and nothing more is sent or read. */
+  /**
+   * Ends the session: the worker is told (if it still listens) and nothing more is sent or read.
+   * Before a worker took it, the close waits for one (or for {@link abort}).
+   */
   close(code: number, reason: string): void {
     if (this.#closed) return;
+    if (!this.attached) {
+      this.#closeOnAttach = { code, reason };
+      return;
+    }
     this.event({ ev: 'close', code, reason });
+    this.abort();
+  }
+
+  /** Ends the session without telling the worker (no worker took it, or it is gone). */
+  abort(): void {
+    if (this.#closed) return;
     this.#closed = true;
     this.#link.close();
     this.#sub.unsubscribe();
     for (const entry of this.#playbacks.values()) entry.source?.end();
     this.#playbacks.clear();
+    this.#o.onClosed(this);
   }
 
   #receive(data: Uint8Array): void {

@@ -4,6 +4,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 export interface ConnectionListener {
   disconnected(): void;
   reconnected(): void;
+  /** The connection is closed for good (closed, drained, or out of reconnect attempts). */
+  closed(): void;
 }
 
 /** One status loop per connection, shared by every link on it. */
@@ -23,6 +25,9 @@ class ConnectionWatch {
         }
       }
     })().catch(() => {});
+    void nc.closed().then(() => {
+      for (const l of [...this.#listeners]) l.closed();
+    });
   }
 
   add(listener: ConnectionListener): void {
@@ -163,6 +168,11 @@ export class Link implements ConnectionListener {
     // The peer's silence while we were away says nothing about it: start its clock again.
     this.#lastHeard = performance.now();
     this.sendNow(this.#o.heartbeat);
+  }
+
+  /** Our own connection is gone for good: the peer cannot be reached any more. */
+  closed(): void {
+    if (!this.#closed) this.#o.onPeerLost();
   }
 
   close(): void {

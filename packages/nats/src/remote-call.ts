@@ -133,8 +133,12 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       counters: this.stats,
       heartbeat: encodeJson({ op: 'hb' }),
       onPeerLost: () => {
-        this.log.warn({ session: this.session }, 'edge lost: ending the call');
-        this.#end(1006, 'edge lost');
+        const closed = options.nc.isClosed();
+        this.log.warn(
+          { session: this.session },
+          closed ? 'NATS connection closed: ending the call' : 'edge lost: ending the call',
+        );
+        this.#end(1006, closed ? 'connection closed' : 'edge lost');
       },
     });
     this.#sub = options.nc.subscribe(subjects.toWorker, {
