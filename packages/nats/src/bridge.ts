@@ -71,7 +71,7 @@ class EdgeCall implements BridgedCall {
       bridge.logger?.child({ callId: stream.callId, streamId: stream.streamId }) ?? stream.log;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#listen();
-    void this.#offer();
+    this.#startOffer();
   }
 
   get worker(): string {
@@ -107,6 +107,20 @@ class EdgeCall implements BridgedCall {
     this.#log.debug({ stats: this.stats }, 'bridged call ended');
     this.#bridge.ended(this);
     this.#resolveDone();
+  }
+
+  #startOffer(): void {
+    if (this.#bridge.nc.isClosed()) {
+      this.#log.warn({}, 'the NATS connection is closed');
+      this.#fallback(this.stats.offers === 0 ? 'no-worker' : 'worker-lost');
+      return;
+    }
+    this.#offer().catch((err: unknown) => {
+      this.#log.error({ err }, 'offering the call failed');
+      this.#session?.abort();
+      this.#session = undefined;
+      if (!this.#ended) this.#fallback('no-worker');
+    });
   }
 
   async #offer(): Promise<void> {
@@ -189,7 +203,7 @@ class EdgeCall implements BridgedCall {
         { worker: lost.worker, session: lost.id },
         'worker lost: offering the call again',
       );
-      void this.#offer();
+      this.#startOffer();
       return;
     }
     this.#log.warn({ worker: lost.worker, session: lost.id }, 'worker lost');
