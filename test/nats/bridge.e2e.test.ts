@@ -366,7 +366,7 @@ describe('@callstream/nats end to end (edge and workers in their own processes)'
     await Promise.all([place(`ws://127.0.0.1:${port}/stream`), place(url)]);
     const [local8, local24] = await Promise.all(local);
     const remote8 = await down.next<Report>('report');
-    expect((await down.next<{ wireRate: number }>('call')).wireRate).toBe(8000);
+    expect((await down.next<{ type: 'call'; wireRate: number }>('call')).wireRate).toBe(8000);
     expect(remote8.report.sampleRate).toBe(8000);
     expect(remote8.report.hash).toBe(local8?.hash);
     expect(remote8.report.samples).toBe(local8?.samples);
@@ -381,7 +381,7 @@ describe('@callstream/nats end to end (edge and workers in their own processes)'
     );
     await place(url);
     const remote24 = await up.next<Report>('report');
-    expect((await up.next<{ wireRate: number }>('call')).wireRate).toBe(16000);
+    expect((await up.next<{ type: 'call'; wireRate: number }>('call')).wireRate).toBe(16000);
     expect(remote24.report.sampleRate).toBe(24000);
     expect(remote24.report.hash).toBe(local24?.hash);
     edge.send({ type: 'stats' });

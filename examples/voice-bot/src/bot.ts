@@ -67,10 +67,7 @@ const PREROLL_FRAMES = 5;
  *   void runVoiceBot(stream, { greeting: { samples, sampleRate: 16000 } });
  * });
  */
-export async function runVoiceBot(
-  stream: Call,
-  options: VoiceBotOptions,
-): Promise<BotReport> {
+export async function runVoiceBot(stream: Call, options: VoiceBotOptions): Promise<BotReport> {
   // Subscribe before the first await, so that no frame goes past the bot.
   const frames = stream.frames({ track: 'inbound' });
   await stream.started;

@@ -127,7 +127,7 @@ describe('bridgeCalls and subscribeCalls', () => {
     const calls = subscribeCalls(await connection(), { prefix, edgeTimeoutMs: 300 });
     onTestFinished(() => calls.close());
     const call = simulateCall({ url, hangupAfterMs: 10_000 });
-    onTestFinished(() => call.hangup());
+    onTestFinished(async () => void (await call.hangup()));
     const remote = await takeOne(calls);
     await edgeNc.close();
     const playback = remote.playAudio(tone(8000));
