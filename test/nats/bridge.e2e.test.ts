@@ -13,7 +13,7 @@ import {
   type BotOptions,
   type BotReport,
 } from './bots.js';
-import { startNatsServer, type NatsServer } from './nats-server.js';
+import { startNatsServer, type NatsServer } from '../../bench/nats-server.js';
 import { bundle, TestProcess } from './processes.js';
 
 let nats: NatsServer;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { simulateCall } from '@callstream/simulator';
 import type { BotReport } from '@callstream/example-voice-bot/bot';
 import { callerTimeline, loadAsset, SHORT_SCRIPT } from '@callstream/example-voice-bot/script';
-import { startNatsServer, type NatsServer } from '../../../test/nats/nats-server.js';
+import { startNatsServer, type NatsServer } from '../../../bench/nats-server.js';
 import { bundle, TestProcess } from '../../../test/nats/processes.js';
 
 let nats: NatsServer;
