@@ -71,6 +71,12 @@ interface Pending {
  * a local `CallStream`. Frames arrive decoded (at the wire rate; `frames({ sampleRate })`
  * resamples here); `playAudio`, `checkpoint`, `clearAudio`, `sendDtmf` and `close` are carried
  * out by the edge, and their results come back as they would locally.
+ *
+ * @example
+ * for await (const call of subscribeCalls(nc, { queue: 'bots' })) {
+ *   call.on('dtmf', ({ digit }) => call.log.info({ digit }, 'key pressed'));
+ *   void call.playAudio(greetingPcm, { sampleRate: 16000 }).then((r) => r.status); // 'played', ...
+ * }
  */
 export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   readonly callId: string;
