@@ -8,6 +8,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Time for a set-up that may install the package first (apt-get update + install). */
+export const INSTALL_TIMEOUT_MS = 180_000;
+
 const INSTALL_HINT =
   'The NATS tests need nats-server on the PATH: install the Debian package with ' +
   '`apt-get update && apt-get install -y nats-server` (as root), then run the tests again.';

@@ -13,7 +13,7 @@ import {
   type BotOptions,
   type BotReport,
 } from './bots.js';
-import { startNatsServer, type NatsServer } from '../../bench/nats-server.js';
+import { INSTALL_TIMEOUT_MS, startNatsServer, type NatsServer } from '../../bench/nats-server.js';
 import { bundle, TestProcess } from './processes.js';
 
 let nats: NatsServer;
@@ -26,7 +26,7 @@ beforeAll(async () => {
     bundle('test/nats/edge-process.ts'),
     bundle('test/nats/worker-process.ts'),
   ]);
-});
+}, INSTALL_TIMEOUT_MS);
 afterAll(async () => {
   await nats?.stop();
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { simulateCall } from '@callstream/simulator';
 import type { BotReport } from '@callstream/example-voice-bot/bot';
 import { callerTimeline, loadAsset, SHORT_SCRIPT } from '@callstream/example-voice-bot/script';
-import { startNatsServer, type NatsServer } from '../../../bench/nats-server.js';
+import {
+  INSTALL_TIMEOUT_MS,
+  startNatsServer,
+  type NatsServer,
+} from '../../../bench/nats-server.js';
 import { bundle, TestProcess } from '../../../test/nats/processes.js';
 
 let nats: NatsServer;
@@ -15,7 +19,7 @@ beforeAll(async () => {
     bundle('examples/worker-pool/src/edge.ts'),
     bundle('examples/worker-pool/src/worker.ts'),
   ]);
-});
+}, INSTALL_TIMEOUT_MS);
 afterAll(() => nats?.stop());
 
 type ReportLine = { type: 'report'; callId: string; worker: string; report: BotReport };

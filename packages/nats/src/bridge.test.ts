@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createStreamServer, type CallStream } from '@callstream/core';
 import { simulateCall } from '@callstream/simulator';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startNatsServer, type NatsServer } from '../../../bench/nats-server.js';
+import {
+  INSTALL_TIMEOUT_MS,
+  startNatsServer,
+  type NatsServer,
+} from '../../../bench/nats-server.js';
 import { bridgeCalls, subscribeCalls, type BridgeOptions, type RemoteCall } from './index.js';
 
 let nats: NatsServer;
 beforeAll(async () => {
   nats = await startNatsServer();
-});
+}, INSTALL_TIMEOUT_MS);
 afterAll(() => nats?.stop());
 
 let counter = 0;
