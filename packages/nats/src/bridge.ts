@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AudioFrame, CallStream, Logger } from '@callstream/core';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { audioSubject, ensureAudioStream } from './durable-audio.js';
 import { createEdgeCallStats, EdgeSession, type EdgeCallStats } from './edge-session.js';
+import { isConnected } from './link.js';
 import { resolveBridgeOptions, type BridgeOptions, type FallbackReason } from './options.js';
-import { decodeJson, encodeJson, offerSubject, type Offer } from './wire.js';
+import { decodeJson, encodeFrame, encodeJson, offerSubject, type Offer } from './wire.js';
 
 /**
  * Anything that announces calls with a `stream` event: `createStreamServer`'s server, the
@@ -42,9 +44,13 @@ export interface Bridge {
   readonly stats: Readonly<BridgeStats>;
   /** Calls bridged now, by streamId. */
   readonly calls: ReadonlyMap<string, BridgedCall>;
+  /** Resolves once the bridge can take calls: at once, or when the `durableAudio` stream exists (rejects if it cannot be made). */
+  readonly ready: Promise<void>;
   /** Stops bridging new calls; resolves once the calls bridged so far have ended. */
   close(): Promise<void>;
 }
+
+const json = (value: object): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
 const PER_CALL_KEYS = Object.keys(createEdgeCallStats()) as (keyof EdgeCallStats)[];
 
@@ -82,7 +88,12 @@ class EdgeCall implements BridgedCall {
     const s = this.stream;
     const to = (e: Parameters<EdgeSession['event']>[0]): void => this.#session?.event(e);
     const on = s.on.bind(s);
-    on('media', (frame: AudioFrame) => this.#session?.frame(frame));
+    const durable = this.#durable();
+    on('media', (frame: AudioFrame) => {
+      this.#session?.frame(frame);
+      durable?.(encodeFrame(frame), true);
+    });
+    on('close', ({ code, reason }) => durable?.(json({ ev: 'end', code, reason }), false));
     on('dtmf', (e) => to({ ev: 'dtmf', digit: e.digit, track: e.track, timestamp: e.timestamp }));
     on('playedStream', (e) => to({ ev: 'playedStream', name: e.name }));
     on('clearedAudio', () => to({ ev: 'clearedAudio' }));
@@ -99,6 +110,30 @@ class EdgeCall implements BridgedCall {
         else this.#session.close(code, reason);
       });
     });
+  }
+
+  /** The writer of this call's durable audio (`durableAudio`), or undefined. */
+  #durable(): ((data: Uint8Array, frame: boolean) => void) | undefined {
+    const b = this.#bridge;
+    if (b.options.durableAudio === undefined) return undefined;
+    const s = this.stream;
+    const subject = audioSubject(b.options.prefix, s.streamId);
+    // Plain publishes: the JetStream stream captures them; nothing waits for an ack per frame.
+    const write = (data: Uint8Array, frame: boolean): void => {
+      if (!isConnected(b.nc) || b.nc.isClosed()) {
+        if (frame) this.stats.durableDropped++;
+        return;
+      }
+      try {
+        b.nc.publish(subject, data);
+        if (frame) this.stats.durableFrames++;
+      } catch (err) {
+        this.#log.debug({ err }, 'durable audio not written');
+      }
+    };
+    const { callId, streamId, tracks, format } = s;
+    write(json({ ev: 'start', callId, streamId, tracks, format }), false);
+    return write;
   }
 
   #finish(): void {
@@ -236,6 +271,7 @@ class BridgeImpl implements Bridge {
   readonly options: ReturnType<typeof resolveBridgeOptions>;
   readonly logger: Logger | undefined;
   readonly #source: StreamSource;
+  readonly ready: Promise<void>;
   readonly #calls = new Map<string, EdgeCall>();
   readonly #stats: BridgeStats = { ...createEdgeCallStats(), calls: 0, active: 0, fallbacks: 0 };
   /** Counters of calls that have ended, added to those of live calls in `stats`. */
@@ -252,6 +288,12 @@ class BridgeImpl implements Bridge {
     this.logger = options.logger;
     this.nc = nc;
     this.#source = source;
+    const durable = this.options.durableAudio;
+    this.ready =
+      durable === undefined
+        ? Promise.resolve()
+        : ensureAudioStream(nc, this.options.prefix, durable);
+    this.ready.catch(() => {}); // awaited by users who care
     source.on('stream', this.#onStream);
   }
 

@@ -40,6 +40,10 @@ export interface EdgeCallStats extends LinkCounters {
   workersLost: number;
   /** Malformed messages from a worker (ignored). */
   malformed: number;
+  /** Frames written to JetStream (`durableAudio`). */
+  durableFrames: number;
+  /** Frames not written to JetStream because NATS was disconnected. */
+  durableDropped: number;
 }
 
 export function createEdgeCallStats(): EdgeCallStats {
@@ -53,6 +57,8 @@ export function createEdgeCallStats(): EdgeCallStats {
     reoffers: 0,
     workersLost: 0,
     malformed: 0,
+    durableFrames: 0,
+    durableDropped: 0,
     droppedFrames: 0,
     droppedMessages: 0,
     bufferedMessages: 0,

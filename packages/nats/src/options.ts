@@ -1,4 +1,5 @@
 import { isSupportedRate, silentLogger, type CallStream, type Logger } from '@callstream/core';
+import type { DurableAudioOptions } from './durable-audio.js';
 import { checkPrefix } from './wire.js';
 
 /** Why a call got the fallback instead of a worker. */
@@ -31,10 +32,19 @@ export interface BridgeOptions {
   fallbackCloseCode?: number;
   /** Logger; each call logs through `logger.child({ callId, streamId })`. Default: the stream's own logger. */
   logger?: Logger;
+  /**
+   * Also write each call's frames (at the call's rate, both tracks) to a JetStream stream, so an
+   * analytics consumer that starts late or restarts reads a call's audio from its beginning
+   * (`readCallAudio`). Needs a NATS server with JetStream (`nats-server -js`); await
+   * `bridge.ready` before taking calls. Default: off.
+   */
+  durableAudio?: DurableAudioOptions;
 }
 
-export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'fallback' | 'logger'>> &
-  Pick<BridgeOptions, 'fallback' | 'logger'>;
+export type ResolvedBridgeOptions = Required<
+  Omit<BridgeOptions, 'fallback' | 'logger' | 'durableAudio'>
+> &
+  Pick<BridgeOptions, 'fallback' | 'logger' | 'durableAudio'>;
 
 /** The defaults of {@link BridgeOptions}. */
 export const BRIDGE_DEFAULTS = {
@@ -47,7 +57,7 @@ export const BRIDGE_DEFAULTS = {
   bufferMs: 2_000,
   maxBufferedMessages: 256,
   fallbackCloseCode: 1013,
-} as const satisfies Omit<ResolvedBridgeOptions, 'fallback' | 'logger'>;
+} as const satisfies Omit<ResolvedBridgeOptions, 'fallback' | 'logger' | 'durableAudio'>;
 
 /** Options of `subscribeCalls`. Every field is optional; the defaults are in {@link WORKER_DEFAULTS}. */
 export interface WorkerOptions {
@@ -135,6 +145,16 @@ export function resolveBridgeOptions(options: BridgeOptions = {}): ResolvedBridg
     'maxBufferedMessages',
     'a positive integer',
     o.maxBufferedMessages,
+  );
+  const durable = o.durableAudio;
+  check(
+    durable === undefined ||
+      (typeof durable === 'object' &&
+        (durable.stream === undefined || /^[A-Za-z0-9_-]+$/.test(durable.stream)) &&
+        (durable.maxAgeMs === undefined || (isInt(durable.maxAgeMs) && durable.maxAgeMs > 0))),
+    'durableAudio',
+    '{ stream?: a JetStream stream name, maxAgeMs?: a positive integer }',
+    JSON.stringify(durable),
   );
   check(
     o.fallback === undefined || typeof o.fallback === 'function',
