@@ -58,6 +58,7 @@ export {
 } from './upgrade.js';
 export { STREAM_DEFAULTS, resolveStreamOptions } from './stream/options.js';
 export { FrameFanout, checkFramesOptions } from './stream/frame-fanout.js';
+export { checkPlayAudioArgs } from './stream/play-audio-args.js';
 export { createStats } from './stream/stats.js';
 export { SOCKET_DEFAULTS, resolveSocketOptions } from './socket-options.js';
 export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';

@@ -1,4 +1,5 @@
-import { isSupportedRate, silentLogger, type CallStream, type Logger } from '@callstream/core';
+import type { CallStream, Logger } from '@callstream/core';
+import { isSupportedRate, silentLogger } from '@callstream/core/internal';
 import type { DurableAudioOptions } from './durable-audio.js';
 import { checkPrefix } from './wire.js';
 

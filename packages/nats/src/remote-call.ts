@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
 import {
-  CallstreamError,
+  checkDtmfDigits,
+  checkPlayAudioArgs,
   createStats,
   FrameFanout,
+} from '@callstream/core/internal';
+import {
+  CallstreamError,
   isCallstreamError,
   type AudioFrame,
   type Call,
@@ -19,7 +23,7 @@ import {
 } from '@callstream/core';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Link, type LinkCounters } from './link.js';
-import { checkPlayable, RemotePlayback, type PlaybackChannel } from './remote-playback.js';
+import { RemotePlayback, type PlaybackChannel } from './remote-playback.js';
 import {
   decodeFrame,
   decodeJson,
@@ -30,7 +34,6 @@ import {
   type WorkerCommand,
 } from './wire.js';
 
-const DIGITS = /^[0-9A-D*#]+$/;
 let markCounter = 0;
 
 /** Counters of one call on a worker. */
@@ -183,7 +186,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   }
 
   playAudio(audio: PlayableAudio, options: PlayAudioOptions = {}): Playback {
-    checkPlayable(audio, options);
+    checkPlayAudioArgs(audio, options);
     const id = ++this.#nextId;
     if (this.#isClosed || options.signal?.aborted === true) {
       return settledPlayback(options.name, this.#isClosed ? 'closed' : 'interrupted');
@@ -204,12 +207,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   }
 
   sendDtmf(digits: string): void {
-    if (typeof digits !== 'string' || !DIGITS.test(digits)) {
-      throw new CallstreamError(
-        'ERR_INVALID_DIGITS',
-        `Invalid DTMF digits ${JSON.stringify(digits)}: use [0-9A-D*#]`,
-      );
-    }
+    checkDtmfDigits(digits);
     if (this.#isClosed) throw new CallstreamError('ERR_STREAM_CLOSED');
     void this.#request((req) => ({ op: 'dtmf', digits, req }), undefined);
   }

@@ -1,6 +1,5 @@
 import {
   CallstreamError,
-  isSupportedRate,
   type PlayableAudio,
   type Playback,
   type PlayAudioOptions,
@@ -20,42 +19,6 @@ export interface PlaybackChannel {
   request(cmd: (req: number) => WorkerCommand): Promise<unknown>;
   sourceError(err: unknown): void;
   readonly window: number;
-}
-
-/** Throws as a local `playAudio` does for audio it cannot use. */
-export function checkPlayable(audio: PlayableAudio, options: PlayAudioOptions): void {
-  if (options.sampleRate !== undefined && !isSupportedRate(options.sampleRate)) {
-    throw new TypeError(
-      `Invalid option "sampleRate": a whole number of Hz from 8000 to 192000 (got ${String(options.sampleRate)})`,
-    );
-  }
-  const isBuffer = audio instanceof Int16Array || audio instanceof Uint8Array;
-  if (
-    !isBuffer &&
-    typeof (audio as AsyncIterable<unknown>)?.[Symbol.asyncIterator] !== 'function'
-  ) {
-    throw new CallstreamError(
-      'ERR_INVALID_AUDIO',
-      'playAudio takes an Int16Array, a Uint8Array or an async iterable of them',
-    );
-  }
-  if (
-    audio instanceof Uint8Array &&
-    options.encoding !== 'audio/x-mulaw' &&
-    audio.length % 2 !== 0
-  ) {
-    throw new CallstreamError(
-      'ERR_ODD_LENGTH',
-      '16-bit PCM given to playAudio must have an even number of bytes',
-    );
-  }
-  const encoding = options.encoding ?? 'pcm';
-  if (encoding !== 'pcm' && encoding !== 'audio/x-l16' && encoding !== 'audio/x-mulaw') {
-    throw new CallstreamError(
-      'ERR_INVALID_AUDIO',
-      `Unknown playAudio encoding "${String(encoding)}"`,
-    );
-  }
 }
 
 /** A chunk's bytes and whether they are Int16 PCM (the edge then reads them as such, whatever the encoding). */
