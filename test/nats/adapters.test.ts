@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { decodeMulaw, encodeMulaw, type CallStream } from '@callstream/core';
+import { bridgeCalls, subscribeCalls } from '@callstream/nats';
+import { simulateCall } from '@callstream/simulator';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { INSTALL_TIMEOUT_MS, startNatsServer, type NatsServer } from '../../bench/nats-server.js';
+import { TARGETS } from '../helpers/adapter-targets.js';
+import { callerAudio, hashPcm, testBot, type BotReport } from './bots.js';
+
+let nats: NatsServer;
+beforeAll(async () => {
+  nats = await startNatsServer();
+}, INSTALL_TIMEOUT_MS);
+afterAll(() => nats?.stop());
+
+async function connection(): Promise<NatsConnection> {
+  const nc = await connect({ servers: nats.url });
+  onTestFinished(async () => {
+    if (!nc.isClosed()) await nc.close();
+  });
+  return nc;
+}
+
+describe.each(TARGETS)('bridgeCalls on the $name server', (factory) => {
+  it('bridges its calls to a worker: exact frames, playback played', async () => {
+    // Every server announces its calls to `onStream`; an emitter of `stream` is what the bridge takes.
+    const streams = new EventEmitter<{ stream: [CallStream] }>();
+    const target = await factory.create({ onStream: (stream) => streams.emit('stream', stream) });
+    const prefix = `a${process.pid}${factory.name}`;
+    const bridge = bridgeCalls(streams, await connection(), { prefix });
+    const calls = subscribeCalls(await connection(), { prefix });
+    onTestFinished(() => calls.close());
+    const reports: Promise<BotReport>[] = [];
+    void (async () => {
+      for await (const call of calls) reports.push(testBot(call, { script: 'listen' }));
+    })();
+    const audio = callerAudio(600, 8000, 21);
+    const result = await simulateCall({
+      url: target.url(),
+      audio: { samples: audio, sampleRate: 8000 },
+      waitForPlayoutMs: 500,
+    }).done;
+    expect(reports).toHaveLength(1);
+    const report = await reports[0];
+    expect(report?.callId).toBe(result.callId);
+    expect(report?.hash).toBe(hashPcm([decodeMulaw(encodeMulaw(audio))]));
+    expect(report?.playbacks).toEqual([{ label: 'tone', status: 'played', playedMs: 200 }]);
+    expect(result.violations).toEqual([]);
+    expect(bridge.stats.calls).toBe(1);
+  });
+});
