@@ -143,6 +143,19 @@ describe('bridgeCalls and subscribeCalls', () => {
     expect(await checkpoint).toBe(false);
   });
 
+  it('ignores a malformed offer: no call, no answer, counted', async () => {
+    const prefix = `bad${process.pid}`;
+    const nc = await connection();
+    const calls = subscribeCalls(nc, { prefix });
+    onTestFinished(() => calls.close());
+    await nc.flush();
+    const offer = { v: 1, session: 'a.b', attempt: 0, callId: 'c', streamId: 's', accountId: '' };
+    for (const bad of ['not json', JSON.stringify(offer), JSON.stringify({ ...offer, v: 2 })]) {
+      await expect(nc.request(`${prefix}.offer`, bad, { timeout: 150 })).rejects.toThrow();
+    }
+    expect(calls.stats).toMatchObject({ offers: 3, malformed: 3, accepted: 0, active: 0 });
+  });
+
   it('throws a TypeError naming an invalid option', async () => {
     const nc = await connection();
     const server = createStreamServer();

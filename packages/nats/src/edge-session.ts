@@ -167,7 +167,7 @@ export class EdgeSession {
     if (this.#closed) return;
     const early = this.#early;
     if (early !== undefined) {
-      if (early.length >= this.#o.maxBufferedFrames * 2) {
+      if (early.length >= this.#o.maxBufferedFrames) {
         early.shift();
         this.#o.stats.droppedFrames++;
       }

@@ -136,7 +136,8 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     this.#link = new Link(options.nc, {
       subject: subjects.toEdge,
       heartbeatMs: offer.heartbeatMs,
-      peerTimeoutMs: options.edgeTimeoutMs,
+      // Never shorter than three of the edge's heartbeats, whatever this worker was told.
+      peerTimeoutMs: Math.max(options.edgeTimeoutMs, offer.heartbeatMs * 3),
       maxBufferedFrames: 1,
       maxBufferedMessages: options.maxBufferedMessages,
       counters: this.stats,

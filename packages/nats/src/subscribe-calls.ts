@@ -18,6 +18,8 @@ export interface WorkerStats {
   calls: number;
   /** Calls active now. */
   active: number;
+  /** Offers that were not readable (ignored). */
+  malformed: number;
 }
 
 /** The calls of a worker: iterate them; `close()` stops taking new ones. */
@@ -29,6 +31,33 @@ export interface CallSubscription extends AsyncIterable<RemoteCall> {
   close(): Promise<void>;
   /** Stops taking offers and drops the active calls at once (they end here with 1001; their edges re-offer them). */
   abandon(): Promise<void>;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Narrows an offer from the wire once; a worker runs nothing on a malformed one. */
+function isOffer(o: Record<string, unknown> | undefined): o is Offer & Record<string, unknown> {
+  if (o === undefined || o.v !== 1) return false;
+  const format = o.format as Record<string, unknown> | null | undefined;
+  return (
+    isString(o.session) &&
+    /^[A-Za-z0-9_-]+$/.test(o.session) &&
+    typeof o.attempt === 'number' &&
+    isString(o.callId) &&
+    isString(o.streamId) &&
+    isString(o.accountId) &&
+    Array.isArray(o.tracks) &&
+    o.tracks.every((t) => t === 'inbound' || t === 'outbound') &&
+    typeof format === 'object' &&
+    format !== null &&
+    isString(format.encoding) &&
+    typeof format.sampleRate === 'number' &&
+    typeof o.extraHeaders === 'object' &&
+    o.extraHeaders !== null &&
+    typeof o.heartbeatMs === 'number' &&
+    Number.isInteger(o.heartbeatMs) &&
+    o.heartbeatMs > 0
+  );
 }
 
 class Subscriber implements CallSubscription {
@@ -44,6 +73,7 @@ class Subscriber implements CallSubscription {
     abandoned: 0,
     calls: 0,
     active: 0,
+    malformed: 0,
   };
   #waiter: ((r: IteratorResult<RemoteCall>) => void) | undefined;
   #closed = false;
@@ -69,8 +99,12 @@ class Subscriber implements CallSubscription {
 
   #offer(msg: Msg): void {
     this.#stats.offers++;
-    const offer = decodeJson(msg.data) as Offer | undefined;
-    if (offer?.v !== 1 || typeof offer.session !== 'string' || this.#closed) return;
+    const offer = decodeJson(msg.data);
+    if (!isOffer(offer)) {
+      this.#stats.malformed++;
+      return;
+    }
+    if (this.#closed) return;
     const o = this.#o;
     if (this.#calls.size >= o.maxCalls) {
       this.#stats.declined++;
