@@ -143,6 +143,31 @@ describe('bridgeCalls and subscribeCalls', () => {
     expect(await checkpoint).toBe(false);
   });
 
+  it('pulls a streaming playAudio source only as fast as the edge reads it (flow control)', async () => {
+    const { url, prefix, bridge } = await edge();
+    const calls = subscribeCalls(await connection(), { prefix, playWindow: 4 });
+    onTestFinished(() => calls.close());
+    const call = simulateCall({ url, hangupAfterMs: 10_000 });
+    onTestFinished(async () => void (await call.hangup()));
+    const remote = await takeOne(calls);
+    let pulled = 0;
+    async function* source(): AsyncGenerator<Int16Array> {
+      for (let i = 0; i < 500; i++) {
+        pulled++;
+        yield tone(160); // 20 ms each: 10 s in all, available at once
+      }
+    }
+    const playback = remote.playAudio(source());
+    await new Promise((r) => setTimeout(r, 400));
+    // The edge reads about 1.2 s ahead of what it has sent (60 chunks); the worker keeps at most
+    // 4 more in flight. Without flow control all 500 would have been pulled by now.
+    expect(pulled).toBeGreaterThan(20);
+    expect(pulled).toBeLessThan(100);
+    expect(bridge.stats.chunks).toBeLessThanOrEqual(pulled);
+    await playback.cancel();
+    expect((await playback).status).toBe('interrupted');
+  });
+
   it('ignores a malformed offer: no call, no answer, counted', async () => {
     const prefix = `bad${process.pid}`;
     const nc = await connection();
