@@ -183,7 +183,7 @@ describe('@callstream/nats end to end (edge and workers in their own processes)'
     for (const r of [local, remote]) {
       expect(r.afterClose?.play).toEqual({ status: 'closed', playedMs: 0 });
       expect(r.afterClose?.checkpoint).toBe(false);
-      expect(r.afterClose?.tookMs).toBeLessThan(50);
+      expect(r.afterClose?.tookMs).toBeLessThan(1_000); // not a timeout: no waiting at all
     }
     expect(remote.close).toEqual(local.close);
   });

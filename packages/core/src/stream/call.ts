@@ -15,6 +15,9 @@ import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
  * `start`, `media`, `dtmf`, `playedStream`, `clearedAudio`, `stop`, `unknown`, `frameError`,
  * `error`, `close`.
  *
+ * Counters are not part of it: a `CallStream`'s `stats` count what crossed its socket, a remote
+ * call's count what crossed NATS, and a bot that reads them knows which one it has.
+ *
  * @example
  * import type { Call } from '@callstream/core';
  *
