@@ -160,8 +160,9 @@ describe('@callstream/nats end to end (edge and workers in their own processes)'
     expect(remote.playbacks[0]?.playedMs).toBe(TONE_1.ms);
     expect(remote.playbacks[1]?.playedMs).toBe(TONE_2_CHUNKS * TONE_2_CHUNK_MS);
     for (const r of [local, remote]) {
-      expect(r.playbacks[2]?.playedMs).toBeGreaterThanOrEqual(BARGE_AFTER_MS - 40);
-      expect(r.playbacks[2]?.playedMs).toBeLessThan(BARGE_AFTER_MS + 250);
+      // About BARGE_AFTER_MS; loose bounds, since timers run late on a busy machine.
+      expect(r.playbacks[2]?.playedMs).toBeGreaterThanOrEqual(BARGE_AFTER_MS - 100);
+      expect(r.playbacks[2]?.playedMs).toBeLessThan(BARGE_AFTER_MS + 600);
     }
     expect(remote.checkpoint).toBe(true);
     expect(local.checkpoint).toBe(true);
@@ -317,7 +318,7 @@ describe('@callstream/nats end to end (edge and workers in their own processes)'
     for (let i = 1; i < chunks.length; i++) expect(chunks[i]).toBeGreaterThan(chunks[i - 1]!);
     const lost = 150 - chunks.length;
     expect(lost).toBeGreaterThan(0);
-    expect(lost).toBeLessThanOrEqual(stats.droppedFrames! + 25);
+    expect(lost).toBeLessThanOrEqual(stats.droppedFrames! + 50);
     expect(report.playbacks).toEqual([{ label: 'tone after', status: 'played', playedMs: 300 }]);
     expect(segments(result.heard, 8000).at(-1)).toEqual(roundTrip(tone(300, 8000, 700)));
   });
