@@ -3,15 +3,13 @@ import {
   type AudioFrame,
   type CallStream,
   type Logger,
-  type Playback,
   type Resampler,
   type Track,
 } from '@callstream/core';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ChunkSource } from './chunk-source.js';
+import { EdgePlaybacks } from './edge-playbacks.js';
 import { Link, type LinkCounters } from './link.js';
 import {
-  decodeChunk,
   decodeJson,
   encodeFrame,
   encodeJson,
@@ -65,15 +63,6 @@ export function createEdgeCallStats(): EdgeCallStats {
   };
 }
 
-interface PlayEntry {
-  playback: Playback | undefined;
-  source: ChunkSource | undefined;
-  parts: (Int16Array | Uint8Array)[] | undefined;
-  name: string;
-  sampleRate: number | undefined;
-  encoding: 'pcm' | 'audio/x-mulaw' | 'audio/x-l16' | undefined;
-}
-
 export interface EdgeSessionOptions {
   nc: NatsConnection;
   prefix: string;
@@ -90,9 +79,6 @@ export interface EdgeSessionOptions {
   onClosed: (session: EdgeSession) => void;
 }
 
-/** Chunks of a streaming playback the edge keeps unread, beyond the worker's window, before dropping. */
-const CHUNK_LIMIT = 64;
-
 /**
  * One offer of a call to one worker: the link to it, the commands it sends and the playbacks it
  * started. A call has a new session for each offer; only the current one carries its audio.
@@ -102,7 +88,7 @@ export class EdgeSession {
   readonly #o: EdgeSessionOptions;
   readonly #link: Link;
   readonly #sub: Subscription;
-  readonly #playbacks = new Map<number, PlayEntry>();
+  readonly #playbacks: EdgePlaybacks;
   readonly #resamplers = new Map<Track, Resampler>();
   /** The last frame of each resampled track: the end of the call flushes its resampler with its metadata. */
   readonly #last = new Map<Track, AudioFrame>();
@@ -117,6 +103,7 @@ export class EdgeSession {
   constructor(options: EdgeSessionOptions) {
     this.#o = options;
     this.id = options.session;
+    this.#playbacks = new EdgePlaybacks(options.stream, options.log, (e) => this.event(e));
     const subjects = sessionSubjects(options.prefix, options.session);
     this.#link = new Link(options.nc, {
       subject: subjects.toWorker,
@@ -214,10 +201,7 @@ export class EdgeSession {
 
   /** Stops the worker's playbacks on the call (its worker is gone). */
   cancelPlaybacks(): void {
-    for (const entry of this.#playbacks.values()) {
-      entry.source?.end();
-      void entry.playback?.cancel();
-    }
+    this.#playbacks.cancelAll();
   }
 
   /**
@@ -240,8 +224,7 @@ export class EdgeSession {
     this.#closed = true;
     this.#link.close();
     this.#sub.unsubscribe();
-    for (const entry of this.#playbacks.values()) entry.source?.end();
-    this.#playbacks.clear();
+    this.#playbacks.close();
     this.#o.onClosed(this);
   }
 
@@ -249,7 +232,9 @@ export class EdgeSession {
     if (this.#closed) return;
     this.#link.heard();
     if (!isJson(data)) {
-      this.#chunk(data);
+      this.#o.stats.chunks++;
+      if (!this.#playbacks.chunk(data))
+        this.#malformed('a binary message that is not a playback chunk');
       return;
     }
     const cmd = decodeJson(data);
@@ -271,21 +256,14 @@ export class EdgeSession {
     const req = typeof cmd.req === 'number' ? cmd.req : -1;
     switch (cmd.op) {
       case 'play':
-        this.#play(cmd);
+        this.#playbacks.play(cmd);
         return;
       case 'end':
-        this.#endPlay(Number(cmd.id), typeof cmd.error === 'string' ? cmd.error : undefined);
+        this.#playbacks.end(Number(cmd.id), typeof cmd.error === 'string' ? cmd.error : undefined);
         return;
-      case 'cancel': {
-        const entry = this.#playbacks.get(Number(cmd.id));
-        const done = entry?.playback?.cancel() ?? Promise.resolve();
-        if (entry !== undefined && entry.playback === undefined) {
-          this.#playbacks.delete(Number(cmd.id));
-          this.event({ ev: 'playback', id: Number(cmd.id), status: 'interrupted', playedMs: 0 });
-        }
-        void done.then(() => this.event({ ev: 'reply', req }));
+      case 'cancel':
+        void this.#playbacks.cancel(Number(cmd.id)).then(() => this.event({ ev: 'reply', req }));
         return;
-      }
       case 'checkpoint':
         void stream
           .checkpoint(String(cmd.name))
@@ -318,95 +296,8 @@ export class EdgeSession {
     }
   }
 
-  #play(cmd: Record<string, unknown>): void {
-    const id = Number(cmd.id);
-    const entry: PlayEntry = {
-      playback: undefined,
-      source: undefined,
-      parts: undefined,
-      name: String(cmd.name),
-      sampleRate: typeof cmd.sampleRate === 'number' ? cmd.sampleRate : undefined,
-      encoding: cmd.encoding as PlayEntry['encoding'],
-    };
-    this.#playbacks.set(id, entry);
-    if (cmd.streaming === true) {
-      entry.source = new ChunkSource(CHUNK_LIMIT, () => this.event({ ev: 'ack', id }));
-      this.#start(id, entry, entry.source);
-    } else {
-      entry.parts = [];
-    }
-  }
-
-  #chunk(data: Uint8Array): void {
-    let chunk: { id: number; audio: Int16Array | Uint8Array };
-    try {
-      chunk = decodeChunk(data);
-    } catch {
-      this.#malformed('a binary message that is not a playback chunk');
-      return;
-    }
-    this.#o.stats.chunks++;
-    const entry = this.#playbacks.get(chunk.id);
-    if (entry === undefined) return; // cancelled or settled already
-    if (entry.source !== undefined) entry.source.push(chunk.audio);
-    else entry.parts?.push(chunk.audio);
-  }
-
-  #endPlay(id: number, error: string | undefined): void {
-    const entry = this.#playbacks.get(id);
-    if (entry === undefined) return;
-    if (error !== undefined) this.#o.log.warn({ error }, 'a playback source of the worker failed');
-    if (entry.source !== undefined) {
-      entry.source.end();
-      return;
-    }
-    const parts = entry.parts ?? [];
-    entry.parts = undefined;
-    this.#start(id, entry, concat(parts));
-  }
-
-  #start(
-    id: number,
-    entry: PlayEntry,
-    audio: Int16Array | Uint8Array | AsyncIterable<Int16Array | Uint8Array>,
-  ): void {
-    let playback: Playback;
-    try {
-      playback = this.#o.stream.playAudio(audio, {
-        name: entry.name,
-        ...(entry.sampleRate !== undefined && { sampleRate: entry.sampleRate }),
-        encoding: entry.encoding ?? 'pcm',
-      });
-    } catch (err) {
-      this.#playbacks.delete(id);
-      this.#o.log.warn({ err }, 'playAudio from the worker failed');
-      this.event({ ev: 'playback', id, status: 'interrupted', playedMs: 0 });
-      return;
-    }
-    entry.playback = playback;
-    void Promise.resolve(playback).then((result) => {
-      this.#playbacks.delete(id);
-      this.event({ ev: 'playback', id, status: result.status, playedMs: result.playedMs });
-    });
-  }
-
   #malformed(what: string): void {
     this.#o.stats.malformed++;
     this.#o.log.debug({ session: this.id }, `ignored from the worker: ${what}`);
   }
-}
-
-/** Joins the pieces of a whole buffer (all of one kind: the worker cut one buffer). */
-function concat(parts: (Int16Array | Uint8Array)[]): Int16Array | Uint8Array {
-  const first = parts[0];
-  if (parts.length === 1 && first !== undefined) return first;
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const whole = first instanceof Int16Array ? new Int16Array(length) : new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    whole.set(p, offset);
-    offset += p.length;
-  }
-  return whole;
 }
