@@ -168,6 +168,33 @@ describe('bridgeCalls and subscribeCalls', () => {
     expect((await playback).status).toBe('interrupted');
   });
 
+  it('keeps what happens before a worker joins (frames and DTMF, in order) and hands it over', async () => {
+    const { url, prefix, bridge } = await edge({ offerTimeoutMs: 5_000 });
+    const samples = new Int16Array(8000); // 1 s
+    const call = simulateCall({
+      url,
+      audio: { samples, sampleRate: 8000 },
+      dtmf: [{ atMs: 100, digit: '7' }],
+    });
+    await new Promise((r) => setTimeout(r, 400)); // no worker yet: the edge keeps offering
+    const calls = subscribeCalls(await connection(), { prefix });
+    onTestFinished(() => calls.close());
+    const remote = await takeOne(calls);
+    const seen: string[] = [];
+    remote.on('media', (frame) => seen.push(`f${frame.chunk}`));
+    remote.on('dtmf', ({ digit }) => seen.push(`d${digit}`));
+    await call.done;
+    await remote.closed;
+    const dtmfAt = seen.indexOf('d7');
+    expect(seen.filter((s) => s.startsWith('f'))).toEqual(
+      Array.from({ length: 50 }, (_, i) => `f${i + 1}`),
+    );
+    // The digit was pressed at 100 ms, after frame 5 and before frame 7.
+    expect(dtmfAt).toBeGreaterThanOrEqual(5);
+    expect(dtmfAt).toBeLessThanOrEqual(7);
+    expect(bridge.stats.offers).toBeGreaterThan(1);
+  });
+
   it('ignores a malformed offer: no call, no answer, counted', async () => {
     const prefix = `bad${process.pid}`;
     const nc = await connection();

@@ -92,8 +92,12 @@ export class EdgeSession {
   readonly #resamplers = new Map<Track, Resampler>();
   /** The last frame of each resampled track: the end of the call flushes its resampler with its metadata. */
   readonly #last = new Map<Track, AudioFrame>();
-  /** Frames kept until the worker's wire rate is known (it answered the offer). */
-  #early: AudioFrame[] | undefined = [];
+  /**
+   * What happened before a worker took the call, in order: frames (kept until the worker's wire
+   * rate is known, bounded, oldest dropped first) and events.
+   */
+  #early: ({ frame: AudioFrame } | { event: EdgeEvent })[] | undefined = [];
+  #earlyFrames = 0;
   #wireRate = 0;
   #closed = false;
   /** The call ended before a worker took it: close once one does (it still gets the whole call). */
@@ -136,7 +140,10 @@ export class EdgeSession {
     this.#link.heard();
     const early = this.#early ?? [];
     this.#early = undefined;
-    for (const frame of early) this.frame(frame);
+    for (const item of early) {
+      if ('frame' in item) this.frame(item.frame);
+      else this.event(item.event);
+    }
     const pending = this.#closeOnAttach;
     if (pending !== undefined) {
       this.flush();
@@ -154,12 +161,17 @@ export class EdgeSession {
     if (this.#closed) return;
     const early = this.#early;
     if (early !== undefined) {
-      if (early.length >= this.#o.maxBufferedFrames) {
-        early.shift();
+      if (this.#earlyFrames >= this.#o.maxBufferedFrames) {
+        early.splice(
+          early.findIndex((item) => 'frame' in item),
+          1,
+        );
+        this.#earlyFrames--;
         this.#o.stats.droppedFrames++;
       }
       // Frames may be views on a shared slab: keep a copy.
-      early.push({ ...frame, samples: frame.samples.slice() });
+      early.push({ frame: { ...frame, samples: frame.samples.slice() } });
+      this.#earlyFrames++;
       return;
     }
     let out = frame;
@@ -195,6 +207,12 @@ export class EdgeSession {
 
   event(event: EdgeEvent): void {
     if (this.#closed) return;
+    if (this.#early !== undefined) {
+      if (this.#early.length - this.#earlyFrames < this.#o.maxBufferedMessages) {
+        this.#early.push({ event });
+      } else this.#o.stats.droppedMessages++;
+      return;
+    }
     this.#o.stats.eventsRelayed++;
     this.#link.send(encodeJson(event), false);
   }

@@ -104,6 +104,10 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   readonly #channel: PlaybackChannel;
   #nextId = 0;
   #attached = false;
+  /** Messages that arrived after attach, before the consumer took the call (see {@link release}). */
+  #held: Uint8Array[] | undefined;
+  #released = false;
+  readonly #holdLimit: number;
   #isClosed = false;
   #wireRate = 0;
   #resolveClosed!: (c: { code: number; reason: string }) => void;
@@ -131,6 +135,9 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       bufferedMessages: 0,
     };
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#holdLimit =
+      Math.ceil(options.bufferMs / 20) * Math.max(1, offer.tracks.length) +
+      options.maxBufferedMessages;
     this.#fanout = new FrameFanout(options.bufferMs, this.#streamStats);
     const subjects = sessionSubjects(options.prefix, offer.session);
     this.#link = new Link(options.nc, {
@@ -239,6 +246,36 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   #receive(data: Uint8Array): void {
     if (this.#isClosed) return;
     this.#link.heard();
+    const held = this.#held;
+    if (held !== undefined) {
+      held.push(data.slice());
+      // Bounded: past the limit the oldest is handled now (frames then wait in the iterators' buffers).
+      if (held.length > this.#holdLimit) this.#process(held.shift() as Uint8Array);
+      return;
+    }
+    this.#process(data);
+  }
+
+  /**
+   * The call has been handed to its consumer: what arrived meanwhile is delivered once the
+   * consumer's synchronous set-up (listeners, iterators) has run, as a local stream's handler
+   * sees every event after `stream`.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    setImmediate(() => {
+      const held = this.#held ?? [];
+      this.#held = undefined;
+      for (const data of held) {
+        if (this.#isClosed) break;
+        this.#process(data);
+      }
+    });
+  }
+
+  #process(data: Uint8Array): void {
+    if (this.#isClosed) return;
     if (!isJson(data)) {
       this.#frame(data);
       return;
@@ -280,6 +317,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
         if (this.#attached) return;
         this.#attached = true;
         this.#wireRate = Number(ev.wireRate);
+        this.#held = [];
         this.#o.onAttach(this);
         return;
       case 'dtmf':

@@ -154,6 +154,7 @@ class Subscriber implements CallSubscription {
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
+      call.release();
       waiter({ value: call, done: false });
     } else if (!this.#closed) this.#ready.push(call);
   }
@@ -162,7 +163,10 @@ class Subscriber implements CallSubscription {
     return {
       next: () => {
         const call = this.#ready.shift();
-        if (call !== undefined) return Promise.resolve({ value: call, done: false });
+        if (call !== undefined) {
+          call.release();
+          return Promise.resolve({ value: call, done: false });
+        }
         if (this.#closed) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => (this.#waiter = resolve));
       },
