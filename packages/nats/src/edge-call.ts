@@ -112,7 +112,7 @@ export class EdgeCall {
   #startOffer(): void {
     if (this.#bridge.nc.isClosed()) {
       this.#log.warn({}, 'the NATS connection is closed');
-      this.#fallback(this.stats.offers === 0 ? 'no-worker' : 'worker-lost');
+      this.#fallback(this.#reoffers === 0 ? 'no-worker' : 'worker-lost');
       return;
     }
     this.#offer().catch((err: unknown) => {
@@ -127,7 +127,7 @@ export class EdgeCall {
     const b = this.#bridge;
     const o = b.options;
     const s = this.stream;
-    const attempt = this.stats.offers;
+    const attempt = this.#reoffers; // 0 for the first offer, n for the n-th re-offer
     const session = new EdgeSession({
       nc: b.nc,
       prefix: o.prefix,
