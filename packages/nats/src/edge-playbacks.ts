@@ -1,6 +1,6 @@
 import type { CallStream, Logger, Playback } from '@callstream/core';
 import { ChunkSource } from './chunk-source.js';
-import { decodeChunk, type EdgeEvent } from './wire.js';
+import { decodeChunk, type EdgeEvent, type WorkerCommand } from './wire.js';
 
 interface PlayEntry {
   playback: Playback | undefined;
@@ -31,15 +31,15 @@ export class EdgePlaybacks {
     this.#send = send;
   }
 
-  play(cmd: Record<string, unknown>): void {
-    const id = Number(cmd.id);
+  play(cmd: Extract<WorkerCommand, { op: 'play' }>): void {
+    const id = cmd.id;
     const entry: PlayEntry = {
       playback: undefined,
       source: undefined,
       parts: undefined,
-      name: String(cmd.name),
-      sampleRate: typeof cmd.sampleRate === 'number' ? cmd.sampleRate : undefined,
-      encoding: cmd.encoding as PlayEntry['encoding'],
+      name: cmd.name,
+      sampleRate: cmd.sampleRate,
+      encoding: cmd.encoding,
     };
     this.#entries.set(id, entry);
     if (cmd.streaming === true) {

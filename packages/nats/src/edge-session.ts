@@ -16,7 +16,9 @@ import {
   isJson,
   sessionSubjects,
   type EdgeEvent,
+  type WorkerCommand,
 } from './wire.js';
+import { parseWorkerCommand } from './wire-parse.js';
 
 /** Counters of one bridged call on the edge. */
 export interface EdgeCallStats extends LinkCounters {
@@ -255,9 +257,10 @@ export class EdgeSession {
         this.#malformed('a binary message that is not a playback chunk');
       return;
     }
-    const cmd = decodeJson(data);
-    if (cmd === undefined || typeof cmd.op !== 'string') {
-      this.#malformed('a message that is not a command');
+    const json = decodeJson(data);
+    const cmd = json === undefined ? undefined : parseWorkerCommand(json);
+    if (cmd === undefined) {
+      this.#malformed(`not a command: ${json === undefined ? 'not JSON' : String(json.op)}`);
       return;
     }
     if (cmd.op === 'hb') return;
@@ -269,48 +272,46 @@ export class EdgeSession {
     }
   }
 
-  #command(cmd: Record<string, unknown>): void {
+  #command(cmd: WorkerCommand): void {
     const stream = this.#o.stream;
-    const req = typeof cmd.req === 'number' ? cmd.req : -1;
     switch (cmd.op) {
+      case 'hb':
+        return;
       case 'play':
         this.#playbacks.play(cmd);
         return;
       case 'end':
-        this.#playbacks.end(Number(cmd.id), typeof cmd.error === 'string' ? cmd.error : undefined);
+        this.#playbacks.end(cmd.id, cmd.error);
         return;
       case 'cancel':
-        void this.#playbacks.cancel(Number(cmd.id)).then(() => this.event({ ev: 'reply', req }));
+        void this.#playbacks.cancel(cmd.id).then(() => this.event({ ev: 'reply', req: cmd.req }));
         return;
       case 'checkpoint':
         void stream
-          .checkpoint(String(cmd.name))
-          .then((value) => this.event({ ev: 'reply', req, value }));
+          .checkpoint(cmd.name)
+          .then((value) => this.event({ ev: 'reply', req: cmd.req, value }));
         return;
       case 'clear':
-        void stream.clearAudio().then(() => this.event({ ev: 'reply', req }));
+        void stream.clearAudio().then(() => this.event({ ev: 'reply', req: cmd.req }));
         return;
       case 'dtmf':
         try {
-          stream.sendDtmf(String(cmd.digits));
-          this.event({ ev: 'reply', req });
+          stream.sendDtmf(cmd.digits);
+          this.event({ ev: 'reply', req: cmd.req });
         } catch (err) {
           const e = err as { code?: string; message?: string };
           this.event({
             ev: 'reply',
-            req,
+            req: cmd.req,
             error: { code: e.code ?? 'ERR_HANDLER', message: e.message ?? String(err) },
           });
         }
         return;
       case 'close':
-        void stream.close(
-          typeof cmd.code === 'number' ? cmd.code : 1000,
-          typeof cmd.reason === 'string' ? cmd.reason : '',
-        );
+        stream.close(cmd.code, cmd.reason).catch((err: unknown) => {
+          this.#malformed(`close failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
         return;
-      default:
-        this.#malformed(`unknown command "${String(cmd.op)}"`);
     }
   }
 

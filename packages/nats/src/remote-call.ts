@@ -3,6 +3,7 @@ import {
   checkDtmfDigits,
   checkPlayAudioArgs,
   createStats,
+  ERROR_CODES,
   FrameFanout,
 } from '@callstream/core/internal';
 import {
@@ -30,9 +31,11 @@ import {
   encodeJson,
   isJson,
   sessionSubjects,
+  type EdgeEvent,
   type Offer,
   type WorkerCommand,
 } from './wire.js';
+import { isCloseFrame, parseEdgeEvent } from './wire-parse.js';
 
 let markCounter = 0;
 
@@ -221,6 +224,11 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   }
 
   async close(code = 1000, reason = ''): Promise<void> {
+    if (!isCloseFrame(code, reason)) {
+      throw new TypeError(
+        `Invalid close: code 1000 or 3000-4999 and a reason of at most 123 bytes (got ${String(code)})`,
+      );
+    }
     if (!this.#isClosed) this.#command({ op: 'close', code, reason });
     await this.closed;
   }
@@ -280,8 +288,9 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       this.#frame(data);
       return;
     }
-    const ev = decodeJson(data);
-    if (ev === undefined || typeof ev.ev !== 'string') {
+    const json = decodeJson(data);
+    const ev = json === undefined ? undefined : parseEdgeEvent(json);
+    if (ev === undefined) {
       this.stats.malformed++;
       return;
     }
@@ -311,64 +320,60 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     for (const frame of this.#fanout.takeKept()) this.#fanout.deliver(frame, this.#emitMedia);
   }
 
-  #event(ev: Record<string, unknown>): void {
+  #event(ev: EdgeEvent): void {
     switch (ev.ev) {
       case 'attach':
         if (this.#attached) return;
         this.#attached = true;
-        this.#wireRate = Number(ev.wireRate);
+        this.#wireRate = ev.wireRate;
         this.#held = [];
         this.#o.onAttach(this);
         return;
+      case 'hb':
+        return;
       case 'dtmf':
         this.#emit('dtmf', {
-          digit: ev.digit as DtmfDigit,
-          track: ev.track as Track,
-          timestamp: Number(ev.timestamp),
+          digit: ev.digit as DtmfDigit, // checked by parseEdgeEvent
+          track: ev.track,
+          timestamp: ev.timestamp,
         });
         return;
       case 'playedStream':
-        this.#emit('playedStream', { name: String(ev.name) });
+        this.#emit('playedStream', { name: ev.name });
         return;
       case 'clearedAudio':
         this.#emit('clearedAudio');
         return;
       case 'stop':
-        this.#emit('stop', { reason: typeof ev.reason === 'string' ? ev.reason : undefined });
+        this.#emit('stop', { reason: ev.reason });
         return;
       case 'unknown':
-        this.#emit('unknown', (ev.message ?? {}) as Record<string, unknown>);
+        this.#emit('unknown', ev.message);
         return;
       case 'frameError':
-        this.#emit(
-          'frameError',
-          new CallstreamError(ev.code as CallstreamErrorCode, String(ev.message)),
-        );
+        this.#emit('frameError', new CallstreamError(errorCode(ev.code), ev.message));
         return;
       case 'playback': {
-        const playback = this.#playbacks.get(Number(ev.id));
-        this.#playbacks.delete(Number(ev.id));
-        playback?.settle(ev.status as 'played', Number(ev.playedMs));
+        const playback = this.#playbacks.get(ev.id);
+        this.#playbacks.delete(ev.id);
+        playback?.settle(ev.status, ev.playedMs);
         return;
       }
       case 'ack':
-        this.#playbacks.get(Number(ev.id))?.acked();
+        this.#playbacks.get(ev.id)?.acked();
         return;
       case 'reply': {
-        const pending = this.#pending.get(Number(ev.req));
-        this.#pending.delete(Number(ev.req));
-        const error = ev.error as { code: string; message: string } | undefined;
-        if (error !== undefined) {
-          this.#userError(new CallstreamError(error.code as CallstreamErrorCode, error.message));
+        const pending = this.#pending.get(ev.req);
+        this.#pending.delete(ev.req);
+        if (ev.error !== undefined) {
+          this.#userError(new CallstreamError(errorCode(ev.error.code), ev.error.message));
         }
         pending?.resolve(ev.value);
         return;
       }
       case 'close':
-        this.#end(Number(ev.code), String(ev.reason));
+        this.#end(ev.code, ev.reason);
         return;
-      default:
-        this.stats.malformed++;
     }
   }
 
@@ -417,6 +422,11 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   override [EventEmitter.captureRejectionSymbol](err: Error, ..._rest: unknown[]): void {
     this.#userError(err);
   }
+}
+
+/** A code from the edge as one of ours (an edge of another version may know more codes). */
+function errorCode(code: string): CallstreamErrorCode {
+  return code in ERROR_CODES ? (code as CallstreamErrorCode) : 'ERR_HANDLER';
 }
 
 function settledPlayback(name: string | undefined, status: 'closed' | 'interrupted'): Playback {
