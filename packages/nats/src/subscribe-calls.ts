@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { resolveWorkerOptions, type WorkerOptions } from './options.js';
 import { RemoteCall } from './remote-call.js';
-import { decodeJson, encodeJson, offerSubject, type Offer } from './wire.js';
+import { decodeJson, encodeJson, offerSubject } from './wire.js';
+import { isOffer } from './wire-parse.js';
 
 /** Counters of one worker subscription. */
 export interface WorkerStats {
@@ -31,33 +32,6 @@ export interface CallSubscription extends AsyncIterable<RemoteCall> {
   close(): Promise<void>;
   /** Stops taking offers and drops the active calls at once (they end here with 1001; their edges re-offer them). */
   abandon(): Promise<void>;
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-/** Narrows an offer from the wire once; a worker runs nothing on a malformed one. */
-function isOffer(o: Record<string, unknown> | undefined): o is Offer & Record<string, unknown> {
-  if (o === undefined || o.v !== 1) return false;
-  const format = o.format as Record<string, unknown> | null | undefined;
-  return (
-    isString(o.session) &&
-    /^[A-Za-z0-9_-]+$/.test(o.session) &&
-    typeof o.attempt === 'number' &&
-    isString(o.callId) &&
-    isString(o.streamId) &&
-    isString(o.accountId) &&
-    Array.isArray(o.tracks) &&
-    o.tracks.every((t) => t === 'inbound' || t === 'outbound') &&
-    typeof format === 'object' &&
-    format !== null &&
-    isString(format.encoding) &&
-    typeof format.sampleRate === 'number' &&
-    typeof o.extraHeaders === 'object' &&
-    o.extraHeaders !== null &&
-    typeof o.heartbeatMs === 'number' &&
-    Number.isInteger(o.heartbeatMs) &&
-    o.heartbeatMs > 0
-  );
 }
 
 class Subscriber implements CallSubscription {

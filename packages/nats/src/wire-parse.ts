@@ -1,5 +1,5 @@
 import { isDtmfDigit } from '@callstream/core/internal';
-import type { EdgeEvent, WorkerCommand } from './wire.js';
+import type { EdgeEvent, Offer, WorkerCommand } from './wire.js';
 
 /**
  * The one place where JSON from the other side of a call is narrowed: into the typed events
@@ -129,4 +129,31 @@ export function parseWorkerCommand(m: Json): WorkerCommand | undefined {
     default:
       return undefined;
   }
+}
+
+/** Narrows an offer from the wire once; a worker runs nothing on a malformed one. */
+export function isOffer(
+  o: Record<string, unknown> | undefined,
+): o is Offer & Record<string, unknown> {
+  if (o === undefined || o.v !== 1) return false;
+  const format = o.format as Record<string, unknown> | null | undefined;
+  return (
+    isStr(o.session) &&
+    /^[A-Za-z0-9_-]+$/.test(o.session) &&
+    typeof o.attempt === 'number' &&
+    isStr(o.callId) &&
+    isStr(o.streamId) &&
+    isStr(o.accountId) &&
+    Array.isArray(o.tracks) &&
+    o.tracks.every((t) => t === 'inbound' || t === 'outbound') &&
+    typeof format === 'object' &&
+    format !== null &&
+    isStr(format.encoding) &&
+    typeof format.sampleRate === 'number' &&
+    typeof o.extraHeaders === 'object' &&
+    o.extraHeaders !== null &&
+    typeof o.heartbeatMs === 'number' &&
+    Number.isInteger(o.heartbeatMs) &&
+    o.heartbeatMs > 0
+  );
 }
