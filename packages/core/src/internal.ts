@@ -83,6 +83,7 @@ export type { DtmfFields, MediaFields, StartFields } from './protocol/serialize-
 export type { Dialect, MediaDirection, RateTable } from './protocol/media-formats.js';
 export type { StreamTransport } from './stream/internal.js';
 export type { AuthOutcome } from './upgrade.js';
+export type { FrameConsumer } from './stream/frame-fanout.js';
 export type { ResolvedStreamOptions } from './stream/options.js';
 export type { ByteScratch } from './codec/byte-scratch.js';
 export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';

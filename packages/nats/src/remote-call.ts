@@ -5,6 +5,7 @@ import {
   createStats,
   ERROR_CODES,
   FrameFanout,
+  type FrameConsumer,
 } from '@callstream/core/internal';
 import {
   CallstreamError,
@@ -105,6 +106,9 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   readonly #playbacks = new Map<number, RemotePlayback>();
   readonly #pending = new Map<number, Pending>();
   readonly #channel: PlaybackChannel;
+  /** The `media` listeners, as one consumer of the fan-out (attached while there are any). */
+  readonly #mediaListeners: FrameConsumer = { push: (frame) => this.#emit('media', frame) };
+  #hasMediaListeners = false;
   #nextId = 0;
   #attached = false;
   /** Messages that arrived after attach, before the consumer took the call (see {@link release}). */
@@ -173,9 +177,19 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       sourceError: (err) => this.#userError(err),
       window: options.playWindow,
     };
+    this.#fanout.setTrackCount(offer.tracks.length);
+    // As on a CallStream: the 'media' listeners are one consumer of the fan-out, which decides
+    // what they get (frames kept for the first consumers included), in order with the iterators.
     const emitter = this as EventEmitter;
     emitter.on('newListener', (event: string | symbol) => {
-      if (event === 'media' && this.#fanout.keeping) queueMicrotask(() => this.#flushEarly());
+      if (event !== 'media' || this.#hasMediaListeners) return;
+      this.#hasMediaListeners = true;
+      this.#fanout.listen(this.#mediaListeners);
+    });
+    emitter.on('removeListener', (event: string | symbol) => {
+      if (event !== 'media' || this.listenerCount('media') > 0) return;
+      this.#hasMediaListeners = false;
+      this.#fanout.unlisten(this.#mediaListeners);
     });
   }
 
@@ -308,16 +322,8 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       return;
     }
     this.stats.frames[frame.track]++;
-    this.#fanout.deliver(frame, this.#emitMedia);
+    this.#fanout.deliver(frame);
     this.stats.dropped = this.#streamStats.dropped;
-  }
-
-  readonly #emitMedia = (frame: AudioFrame): void => {
-    if (this.listenerCount('media') > 0) this.#emit('media', frame);
-  };
-
-  #flushEarly(): void {
-    for (const frame of this.#fanout.takeKept()) this.#fanout.deliver(frame, this.#emitMedia);
   }
 
   #event(ev: EdgeEvent): void {
