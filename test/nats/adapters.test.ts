@@ -1,6 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { decodeMulaw, encodeMulaw, type CallStream } from '@callstream/core';
+import { decodeMulaw, encodeMulaw } from '@callstream/core';
 import { bridgeCalls, subscribeCalls } from '@callstream/nats';
 import { simulateCall } from '@callstream/simulator';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -22,13 +21,12 @@ async function connection(): Promise<NatsConnection> {
   return nc;
 }
 
-describe.each(TARGETS)('bridgeCalls on the $name server', (factory) => {
+describe.each(TARGETS)('bridgeCalls on the $name server (its registry)', (factory) => {
   it('bridges its calls to a worker: exact frames, playback played', async () => {
-    // Every server announces its calls to `onStream`; an emitter of `stream` is what the bridge takes.
-    const streams = new EventEmitter<{ stream: [CallStream] }>();
-    const target = await factory.create({ onStream: (stream) => streams.emit('stream', stream) });
+    // Every server is a registry that emits `stream`: the server, the adapter's handle, app.callstream.
+    const target = await factory.create({});
     const prefix = `a${process.pid}${factory.name}`;
-    const bridge = bridgeCalls(streams, await connection(), { prefix });
+    const bridge = bridgeCalls(target.registry, await connection(), { prefix });
     const calls = subscribeCalls(await connection(), { prefix });
     onTestFinished(() => calls.close());
     const reports: Promise<BotReport>[] = [];

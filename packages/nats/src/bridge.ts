@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { CallStream, Logger } from '@callstream/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ensureAudioStream } from './durable-audio.js';
@@ -7,15 +6,16 @@ import { createEdgeCallStats, type EdgeCallStats } from './edge-session.js';
 import { resolveBridgeOptions, type BridgeOptions } from './options.js';
 
 /**
- * Anything that announces calls with a `stream` event: `createStreamServer`'s server, the
- * `@callstream/http` handle, the Fastify decorator.
+ * Anything that announces calls with a `stream` event: every `StreamRegistry` (the server of
+ * `createStreamServer`, the handle `attachStreamServer` returns, Fastify's `app.callstream`),
+ * or any emitter of `stream` `(stream, request)`.
  */
 export interface StreamSource {
-  on(event: 'stream', listener: (stream: CallStream, request: IncomingMessage) => void): unknown;
-  off?(event: 'stream', listener: (stream: CallStream, request: IncomingMessage) => void): unknown;
+  on(event: 'stream', listener: (stream: CallStream, request: unknown) => void): unknown;
+  off?(event: 'stream', listener: (stream: CallStream, request: unknown) => void): unknown;
   removeListener?(
     event: 'stream',
-    listener: (stream: CallStream, request: IncomingMessage) => void,
+    listener: (stream: CallStream, request: unknown) => void,
   ): unknown;
 }
 
