@@ -106,7 +106,7 @@ export function designKernelFilter(fromRate: number, toRate: number): KernelFilt
  */
 export function renderKernel(
   filter: KernelFilter,
-  history: Float64Array,
+  history: Int16Array | Float64Array,
   start: number,
   base: number,
   phase: number,

@@ -20,6 +20,7 @@ import { CallstreamError } from '../errors.js';
 import { renderKernel } from './kernel-filter.js';
 import type { PolyphaseFilter, ResamplingFilter } from './polyphase-filter.js';
 import { getPolyphaseFilter } from './polyphase-filter.js';
+import { kernelHandles, renderWasm } from './wasm-kernel.js';
 
 /** Input samples appended to the history at a time (so one-shot calls stay small in memory). */
 const BLOCK = 4096;
@@ -66,8 +67,10 @@ function checkRate(rate: number, name: string): void {
 
 class PolyphaseResampler implements Resampler {
   readonly #filter: ResamplingFilter;
-  /** Input history as floats; `#history[0]` is input sample `#start` (negative = leading zeros). */
-  #history = new Float64Array(2048);
+  /** Whether the WebAssembly kernel computes the outputs (fixed for the resampler's life). */
+  readonly #wasm: boolean;
+  /** Input history; `#history[0]` is input sample `#start` (negative = leading zeros). */
+  #history = new Int16Array(2048);
   #start = 0;
   #length = 0;
   /** Input samples received since the last reset. */
@@ -77,8 +80,9 @@ class PolyphaseResampler implements Resampler {
   #phase = 0;
   #base = 0;
 
-  constructor(filter: ResamplingFilter) {
+  constructor(filter: ResamplingFilter, wasm: boolean) {
     this.#filter = filter;
+    this.#wasm = wasm;
     this.reset();
   }
 
@@ -139,7 +143,7 @@ class PolyphaseResampler implements Resampler {
     if (this.#length + count > this.#history.length) {
       const kept = this.#length - drop;
       if (kept + count > this.#history.length) {
-        const bigger = new Float64Array(Math.max(2 * this.#history.length, kept + count));
+        const bigger = new Int16Array(Math.max(2 * this.#history.length, kept + count));
         bigger.set(this.#history.subarray(drop, this.#length));
         this.#history = bigger;
       } else {
@@ -149,9 +153,8 @@ class PolyphaseResampler implements Resampler {
       this.#length = kept;
     }
     const history = this.#history;
-    const at = this.#length - from;
     if (pcm === undefined) history.fill(0, this.#length, this.#length + count);
-    else for (let i = from; i < from + count; i++) history[at + i] = pcm[i]!;
+    else history.set(pcm.subarray(from, from + count), this.#length);
     this.#length += count;
   }
 
@@ -159,7 +162,14 @@ class PolyphaseResampler implements Resampler {
   #render(out: Int16Array, at: number, count: number): void {
     const filter = this.#filter;
     if (filter.kind === 'table') {
-      this.#renderTable(filter, out, at, count);
+      if (this.#wasm) {
+        renderWasm(filter, this.#history, this.#start, this.#base, this.#phase, out, at, count);
+        const phases = this.#phase + count * filter.down;
+        this.#base += Math.floor(phases / filter.up);
+        this.#phase = phases % filter.up;
+      } else {
+        this.#renderTable(filter, out, at, count);
+      }
     } else {
       renderKernel(filter, this.#history, this.#start, this.#base, this.#phase, out, at, count);
       // The position moves by count·down/up inputs (exact in integers).
@@ -240,10 +250,29 @@ class PassthroughResampler implements Resampler {
  * send(down.flush());
  */
 export function createResampler(fromRate: number, toRate: number): Resampler {
+  return createResamplerOn(fromRate, toRate, 'auto');
+}
+
+/**
+ * {@link createResampler} on a chosen path: `'js'` always computes in JavaScript, `'wasm'` in
+ * the WebAssembly SIMD kernel where it takes the filter (see `wasm-kernel.ts`), `'auto'` is
+ * `'wasm'`. For tests and benchmarks.
+ *
+ * @internal
+ */
+export function createResamplerOn(
+  fromRate: number,
+  toRate: number,
+  path: 'auto' | 'wasm' | 'js',
+): Resampler {
   checkRate(fromRate, 'input sample rate');
   checkRate(toRate, 'output sample rate');
   if (fromRate === toRate) return new PassthroughResampler();
-  return new PolyphaseResampler(getPolyphaseFilter(fromRate, toRate));
+  const filter = getPolyphaseFilter(fromRate, toRate);
+  return new PolyphaseResampler(
+    filter,
+    path !== 'js' && filter.kind === 'table' && kernelHandles(filter),
+  );
 }
 
 /**
