@@ -12,10 +12,11 @@
 (module
   (memory (export "memory") 4)
 
-  ;; Computes `count` outputs into `out` (i16). `in` holds `len` input samples (i16), the first
-  ;; output's `base` is in[base] and its phase is `phase`. `scratch` receives the input as f32,
-  ;; split by stride: sub-array r holds in[r], in[r + stride], … so that a comb's taps are
-  ;; adjacent. It needs 4·(len + stride) + 32 bytes.
+  ;; Computes `count` outputs (rounded up to a multiple of 4) into `out` (i16). `in` holds `len`
+  ;; input samples (i16), the first output's `base` is in[base] and its phase is `phase`.
+  ;; `scratch` holds four outputs' partial sums (64 bytes), then the input as f32, split by
+  ;; stride: sub-array r holds in[r], in[r + stride], … so that a comb's taps are adjacent. It
+  ;; needs 64 + 4·(len + stride) + 32 bytes, 16-byte aligned.
   (func (export "render")
     (param $f i32) (param $in i32) (param $len i32) (param $base i32) (param $phase i32)
     (param $count i32) (param $out i32) (param $scratch i32)
@@ -24,7 +25,8 @@
     (local $r i32) (local $q i32) (local $j i32) (local $src i32) (local $dst i32)
     (local $br i32) (local $bq i32) (local $n i32) (local $c i32) (local $cEnd i32)
     (local $rec i32) (local $p i32) (local $w i32) (local $g i32) (local $v i32)
-    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $x f32) (local $y f32)
+    (local $k i32) (local $split i32)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $up (i32.load offset=0 (local.get $f)))
     (local.set $whole (i32.load offset=8 (local.get $f)))
     (local.set $step (i32.load offset=12 (local.get $f)))
@@ -32,6 +34,7 @@
     (local.set $center (i32.load offset=20 (local.get $f)))
     (local.set $combStart (i32.load offset=24 (local.get $f)))
     (local.set $combs (i32.load offset=28 (local.get $f)))
+    (local.set $split (i32.add (local.get $scratch) (i32.const 64)))
     (local.set $sub
       (i32.div_u (i32.add (local.get $len) (i32.sub (local.get $s) (i32.const 1))) (local.get $s)))
 
@@ -44,7 +47,7 @@
           (loop $next
             (br_if $done (i32.ge_u (local.get $j) (local.get $len)))
             (local.set $acc0 (v128.load (i32.add (local.get $in) (i32.shl (local.get $j) (i32.const 1)))))
-            (local.set $dst (i32.add (local.get $scratch) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $dst (i32.add (local.get $split) (i32.shl (local.get $j) (i32.const 2))))
             (v128.store (local.get $dst)
               (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $acc0))))
             (v128.store offset=16 (local.get $dst)
@@ -58,7 +61,7 @@
             (br_if $done (i32.ge_u (local.get $r) (local.get $s)))
             (local.set $src (i32.add (local.get $in) (i32.shl (local.get $r) (i32.const 1))))
             (local.set $dst
-              (i32.add (local.get $scratch)
+              (i32.add (local.get $split)
                 (i32.shl (i32.mul (local.get $r) (local.get $sub)) (i32.const 2))))
             (local.set $j (local.get $r))
             (block $subDone
@@ -79,112 +82,106 @@
     (block $outDone
       (loop $outNext
         (br_if $outDone (i32.ge_u (local.get $n) (local.get $count)))
-        ;; The center tap (weight 0 in phases that have none), then the combs.
-        (local.set $acc0
-          (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
-            (f32.mul
-              (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2))))
-              (f32.convert_i32_s
-                (i32.load16_s (i32.add (local.get $in) (i32.shl (local.get $base) (i32.const 1))))))))
-        (local.set $acc1 (v128.const i32x4 0 0 0 0))
-        (local.set $acc2 (v128.const i32x4 0 0 0 0))
-        (local.set $acc3 (v128.const i32x4 0 0 0 0))
-        (local.set $p (i32.add (local.get $combStart) (i32.shl (local.get $phase) (i32.const 2))))
-        (local.set $c (i32.load (local.get $p)))
-        (local.set $cEnd (i32.load offset=4 (local.get $p)))
-        (local.set $rec (i32.add (local.get $combs) (i32.shl (local.get $c) (i32.const 4))))
-        (block $combDone
-          (loop $combNext
-            (br_if $combDone (i32.ge_u (local.get $c) (local.get $cEnd)))
-            (local.set $q (i32.add (local.get $bq) (i32.load offset=0 (local.get $rec))))
-            (local.set $r (i32.add (local.get $br) (i32.load offset=4 (local.get $rec))))
-            (if (i32.ge_u (local.get $r) (local.get $s))
-              (then
-                (local.set $r (i32.sub (local.get $r) (local.get $s)))
-                (local.set $q (i32.add (local.get $q) (i32.const 1)))))
-            (local.set $p
-              (i32.add (local.get $scratch)
-                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $sub)) (local.get $q))
-                  (i32.const 2))))
-            (local.set $w (i32.load offset=8 (local.get $rec)))
-            (local.set $g (i32.load offset=12 (local.get $rec)))
-            ;; Four accumulators, sixteen taps a step, so that the additions overlap.
-            (block $quadsDone
-              (loop $quadsNext
-                (br_if $quadsDone (i32.lt_u (local.get $g) (i32.const 4)))
-                (local.set $acc0
-                  (f32x4.add (local.get $acc0)
-                    (f32x4.mul (v128.load offset=0 (local.get $p))
-                      (v128.load offset=0 align=16 (local.get $w)))))
-                (local.set $acc1
-                  (f32x4.add (local.get $acc1)
-                    (f32x4.mul (v128.load offset=16 (local.get $p))
-                      (v128.load offset=16 align=16 (local.get $w)))))
-                (local.set $acc2
-                  (f32x4.add (local.get $acc2)
-                    (f32x4.mul (v128.load offset=32 (local.get $p))
-                      (v128.load offset=32 align=16 (local.get $w)))))
-                (local.set $acc3
-                  (f32x4.add (local.get $acc3)
-                    (f32x4.mul (v128.load offset=48 (local.get $p))
-                      (v128.load offset=48 align=16 (local.get $w)))))
-                (local.set $p (i32.add (local.get $p) (i32.const 64)))
-                (local.set $w (i32.add (local.get $w) (i32.const 64)))
-                (local.set $g (i32.sub (local.get $g) (i32.const 4)))
-                (br $quadsNext)))
-            (if (i32.and (local.get $g) (i32.const 2))
-              (then
-                (local.set $acc1
-                  (f32x4.add (local.get $acc1)
-                    (f32x4.mul (v128.load offset=0 (local.get $p))
-                      (v128.load offset=0 align=16 (local.get $w)))))
-                (local.set $acc2
-                  (f32x4.add (local.get $acc2)
-                    (f32x4.mul (v128.load offset=16 (local.get $p))
-                      (v128.load offset=16 align=16 (local.get $w)))))
-                (local.set $p (i32.add (local.get $p) (i32.const 32)))
-                (local.set $w (i32.add (local.get $w) (i32.const 32)))))
-            (if (i32.and (local.get $g) (i32.const 1))
-              (then
-                (local.set $acc3
-                  (f32x4.add (local.get $acc3)
-                    (f32x4.mul (v128.load offset=0 (local.get $p))
-                      (v128.load offset=0 align=16 (local.get $w)))))))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
-            (br $combNext)))
+        ;; Four outputs: each one's four partial sums go to scratch[0 … 64), then all four are
+        ;; summed, rounded and stored at once.
+        (local.set $k (i32.const 0))
+        (loop $oneNext
+          ;; The center tap (weight 0 in phases that have none), then the combs.
+          (local.set $acc0
+            (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
+              (f32.mul
+                (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2))))
+                (f32.convert_i32_s
+                  (i32.load16_s
+                    (i32.add (local.get $in) (i32.shl (local.get $base) (i32.const 1))))))))
+          (local.set $acc1 (v128.const i32x4 0 0 0 0))
+          (local.set $p (i32.add (local.get $combStart) (i32.shl (local.get $phase) (i32.const 2))))
+          (local.set $c (i32.load (local.get $p)))
+          (local.set $cEnd (i32.load offset=4 (local.get $p)))
+          (local.set $rec (i32.add (local.get $combs) (i32.shl (local.get $c) (i32.const 4))))
+          (block $combDone
+            (loop $combNext
+              (br_if $combDone (i32.ge_u (local.get $c) (local.get $cEnd)))
+              (local.set $q (i32.add (local.get $bq) (i32.load offset=0 (local.get $rec))))
+              (local.set $r (i32.add (local.get $br) (i32.load offset=4 (local.get $rec))))
+              (if (i32.ge_u (local.get $r) (local.get $s))
+                (then
+                  (local.set $r (i32.sub (local.get $r) (local.get $s)))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))))
+              (local.set $p
+                (i32.add (local.get $split)
+                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $sub)) (local.get $q))
+                    (i32.const 2))))
+              (local.set $w (i32.load offset=8 (local.get $rec)))
+              (local.set $g (i32.load offset=12 (local.get $rec)))
+              ;; Two accumulators, eight taps a step, so that the additions overlap.
+              (block $pairsDone
+                (loop $pairsNext
+                  (br_if $pairsDone (i32.lt_u (local.get $g) (i32.const 2)))
+                  (local.set $acc0
+                    (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load (local.get $p)) (v128.load align=16 (local.get $w)))))
+                  (local.set $acc1
+                    (f32x4.add (local.get $acc1)
+                      (f32x4.mul (v128.load offset=16 (local.get $p))
+                        (v128.load offset=16 align=16 (local.get $w)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 32)))
+                  (local.set $w (i32.add (local.get $w) (i32.const 32)))
+                  (local.set $g (i32.sub (local.get $g) (i32.const 2)))
+                  (br $pairsNext)))
+              (if (local.get $g)
+                (then
+                  (local.set $acc0
+                    (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load (local.get $p)) (v128.load align=16 (local.get $w)))))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
+              (br $combNext)))
+          (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 4)))
+            (f32x4.add (local.get $acc0) (local.get $acc1)))
+          ;; The next output is down/up inputs on: `whole` inputs and `step` phases.
+          (local.set $j (local.get $whole))
+          (local.set $phase (i32.add (local.get $phase) (local.get $step)))
+          (if (i32.ge_u (local.get $phase) (local.get $up))
+            (then
+              (local.set $phase (i32.sub (local.get $phase) (local.get $up)))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+          (local.set $base (i32.add (local.get $base) (local.get $j)))
+          (local.set $br (i32.add (local.get $br) (local.get $j)))
+          (block $brDone
+            (loop $brNext
+              (br_if $brDone (i32.lt_u (local.get $br) (local.get $s)))
+              (local.set $br (i32.sub (local.get $br) (local.get $s)))
+              (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
+              (br $brNext)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $oneNext (i32.lt_u (local.get $k) (i32.const 4))))
+        ;; Sum the lanes of each output's partial sums: (l0 + l2) + (l1 + l3), four outputs at once.
+        (local.set $acc0 (v128.load align=16 (local.get $scratch)))
+        (local.set $acc1 (v128.load offset=16 align=16 (local.get $scratch)))
+        (local.set $acc2
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc0) (local.get $acc1))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc0) (local.get $acc1))))
+        (local.set $acc0 (v128.load offset=32 align=16 (local.get $scratch)))
+        (local.set $acc1 (v128.load offset=48 align=16 (local.get $scratch)))
+        (local.set $acc3
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc0) (local.get $acc1))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc0) (local.get $acc1))))
         (local.set $acc0
           (f32x4.add
-            (f32x4.add (local.get $acc0) (local.get $acc1))
-            (f32x4.add (local.get $acc2) (local.get $acc3))))
-        (local.set $x
-          (f32.add
-            (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0)))
-            (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
-        ;; Rounded as Math.round does (halves up), then clipped to 16 bits.
-        (local.set $y (f32.ceil (local.get $x)))
-        (if (f32.gt (f32.sub (local.get $y) (f32.const 0.5)) (local.get $x))
-          (then (local.set $y (f32.sub (local.get $y) (f32.const 1)))))
-        (local.set $v (i32.trunc_sat_f32_s (local.get $y)))
-        (local.set $v
-          (select (i32.const 32767) (local.get $v) (i32.gt_s (local.get $v) (i32.const 32767))))
-        (local.set $v
-          (select (i32.const -32768) (local.get $v) (i32.lt_s (local.get $v) (i32.const -32768))))
-        (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 1))) (local.get $v))
-        ;; The next output is down/up inputs on: `whole` inputs and `step` phases.
-        (local.set $j (local.get $whole))
-        (local.set $phase (i32.add (local.get $phase) (local.get $step)))
-        (if (i32.ge_u (local.get $phase) (local.get $up))
-          (then
-            (local.set $phase (i32.sub (local.get $phase) (local.get $up)))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
-        (local.set $base (i32.add (local.get $base) (local.get $j)))
-        (local.set $br (i32.add (local.get $br) (local.get $j)))
-        (block $brDone
-          (loop $brNext
-            (br_if $brDone (i32.lt_u (local.get $br) (local.get $s)))
-            (local.set $br (i32.sub (local.get $br) (local.get $s)))
-            (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
-            (br $brNext)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $acc2) (local.get $acc3))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $acc2) (local.get $acc3))))
+        ;; Rounded as Math.round does (halves up), then narrowed to 16 bits with saturation.
+        (local.set $acc1 (f32x4.ceil (local.get $acc0)))
+        (local.set $acc1
+          (f32x4.sub (local.get $acc1)
+            (v128.and
+              (f32x4.gt (f32x4.sub (local.get $acc1) (v128.const f32x4 0.5 0.5 0.5 0.5)) (local.get $acc0))
+              (v128.const f32x4 1 1 1 1))))
+        (local.set $acc1 (i32x4.trunc_sat_f32x4_s (local.get $acc1)))
+        (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 1)))
+          (i16x8.narrow_i32x4_s (local.get $acc1) (local.get $acc1)))
+        (local.set $n (i32.add (local.get $n) (i32.const 4)))
         (br $outNext)))))

@@ -25,7 +25,7 @@ const MAX_STRIDE = 64;
 const OUT = 0;
 const IN = OUT + 2 * MAX_OUTPUTS;
 const SCRATCH = IN + 2 * MAX_INPUTS + 64;
-const ARENA = SCRATCH + 4 * (MAX_INPUTS + MAX_STRIDE) + 64;
+const ARENA = SCRATCH + 64 + 4 * (MAX_INPUTS + MAX_STRIDE) + 64;
 /** Filter memory kept at once; a filter larger than this is left to the JavaScript path. */
 export const ARENA_BYTES = 8 * 1024 * 1024;
 const PAGE = 65536;
@@ -175,8 +175,11 @@ export function renderWasm(
   const { up, down, before, after } = filter;
   while (count > 0) {
     const n = Math.min(count, MAX_OUTPUTS);
-    // The inputs of outputs 0 … n-1: from base - before to the last output's base + after.
-    const lastBase = base + Math.floor((phase + (n - 1) * down) / up);
+    // The kernel computes outputs four at a time: the inputs of outputs 0 … n4-1 reach from
+    // base - before to the last one's base + after. Past the history's end (outputs past n,
+    // which are dropped) the copy is short and the kernel reads stale memory.
+    const n4 = (n + 3) & ~3;
+    const lastBase = base + Math.floor((phase + (n4 - 1) * down) / up);
     const first = base - before - start;
     const length = lastBase + after + 1 - base + before;
     k.heap16.set(history.subarray(first, first + length), IN >> 1);
