@@ -4,14 +4,14 @@
  * and runs JavaScript on one thread, so the last passing N is its calls per core.
  */
 import { runLoadPoint, type LoadPointResult } from './load-point.js';
-import type { Variant } from './ipc.js';
+import { PLAYS_AUDIO, type Variant } from './ipc.js';
 import type { CapacityOptions } from './options.js';
 
 /** A load point passes with event-loop p99 at or under this. */
 export const MAX_EVENT_LOOP_P99_MS = 20;
 /** Other processes taking more than this (% of a core) in a window disturb the measurement. */
 export const MAX_OTHER_CPU_PERCENT = 15;
-/** (c) passes when every call received at least this share of 50 playAudio messages a second. */
+/** (c), (d), (e) pass when every call received at least this share of 50 playAudio messages a second. */
 const MIN_PLAY_AUDIO_SHARE = 0.95;
 
 export interface Verdict {
@@ -40,7 +40,7 @@ export function judge(point: LoadPointResult): Verdict {
   if (totals.reordered > 0) reasons.push(`${totals.reordered} frames reordered`);
   if (totals.errors > 0) reasons.push(`${totals.errors} errors`);
   if (point.failedCalls > 0) reasons.push(`${point.failedCalls} calls failed to connect`);
-  if (point.variant === 'c' && generator.playAudioRateMin < 50 * MIN_PLAY_AUDIO_SHARE) {
+  if (PLAYS_AUDIO.has(point.variant) && generator.playAudioRateMin < 50 * MIN_PLAY_AUDIO_SHARE) {
     reasons.push(`playAudio ${generator.playAudioRateMin.toFixed(1)}/s on the slowest call`);
   }
   const serverFailed = reasons.length > 0;

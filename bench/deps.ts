@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type * as Core from '../packages/core/dist/index.js';
 import type * as CoreInternal from '../packages/core/dist/internal.js';
+import type * as ResamplerModule from '../packages/core/dist/codec/resampler.js';
 
 export type CoreModule = typeof Core & typeof CoreInternal;
 
@@ -33,6 +34,15 @@ export async function loadCore(): Promise<CoreModule> {
  * it decodes it, so each payload is decoded once.
  */
 export type InboundReader = InstanceType<CoreModule['InboundReader']>;
+
+/**
+ * The resampler on a chosen path (internal to core): the bench times the JavaScript fallback
+ * next to the WebAssembly kernel `createResampler` uses.
+ */
+export async function loadResamplerOn(): Promise<(typeof ResamplerModule)['createResamplerOn']> {
+  const url = new URL('../../packages/core/dist/codec/resampler.js', import.meta.url);
+  return ((await import(url.href)) as typeof ResamplerModule).createResamplerOn;
+}
 
 /** Whether `ws` finds its optional native `bufferutil` (it masks and unmasks frames). */
 export function hasBufferutil(): boolean {

@@ -3,16 +3,41 @@
  * the server under test (server-process.ts) and the load generator (load-generator.ts).
  */
 
-/** (a) plain `ws` + JSON.parse + base64; (b) callstream with an iterator per call; (c) (b) plus a bot. */
-export type Variant = 'a' | 'b' | 'c';
+/**
+ * Inbound: (a) plain `ws` + JSON.parse + base64; (b) callstream with an iterator per call; (c) (b)
+ * plus a bot. Two-way echo: (d) hand-written, (e) callstream. Transcription at 16 kHz: (f)
+ * callstream, (g) hand-written with speexdsp.
+ */
+export type Variant = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 
-export const VARIANTS: readonly Variant[] = ['a', 'b', 'c'];
+export const VARIANTS: readonly Variant[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+
+/** The variants the capacity and memory sections run (the others only run in the server section). */
+export const INBOUND_VARIANTS: readonly Variant[] = ['a', 'b', 'c'];
+
+/** The two-way echo pair, run at its own call count (`--two-way-calls`). */
+export const TWO_WAY_VARIANTS: readonly Variant[] = ['d', 'e'];
 
 export const VARIANT_NAMES: Readonly<Record<Variant, string>> = {
   a: '(a) ws + JSON.parse + base64',
   b: '(b) callstream, iterator per call',
   c: '(c) (b) + bot playAudio',
+  d: '(d) hand-written echo, one playAudio per frame',
+  e: '(e) callstream echo, playAudio of an async iterable',
+  f: '(f) callstream, iterator at 16 kHz',
+  g: '(g) hand-written 16 kHz: (a) + mu-law table + speexdsp',
 };
+
+/** Each variant's CPU is compared with its baseline's, at the same N in the same run. */
+export const BASELINE: Readonly<Partial<Record<Variant, Variant>>> = {
+  b: 'a',
+  c: 'a',
+  e: 'd',
+  f: 'g',
+};
+
+/** Variants whose calls get `playAudio` messages back (50 a second when on time). */
+export const PLAYS_AUDIO: ReadonlySet<Variant> = new Set(['c', 'd', 'e']);
 
 /** A frame handled this long after its timestamp counts as late (five frames behind real time). */
 export const LATE_MS = 100;

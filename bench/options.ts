@@ -25,6 +25,8 @@ export interface BenchOptions {
   variants: readonly Variant[];
   /** Calls at each load point of the server section. */
   calls: readonly number[];
+  /** Calls of the two-way echo pair (d, e) in the server section. */
+  twoWayCalls: number;
   /** Warmup and measurement window of the server section. */
   warmupMs: number;
   windowMs: number;
@@ -42,9 +44,10 @@ export interface BenchOptions {
 export const USAGE = `Usage: pnpm bench [-- flags]
   --quick               small N, short windows: a smoke run of about a minute
   --calls 500,1000      calls at each load point of the server section
+  --two-way-calls N     calls of the two-way echo variants d and e (default 400, quick 200)
   --seconds N           measurement window of the server section (default 10, quick 3)
   --only server,memory  sections to run: ${SECTIONS.join(', ')} (default: all)
-  --variants a,b,c      server variants to run (default: all)
+  --variants a,b,c      variants to run (default: all; capacity and memory run a, b, c of them)
   --generators N        load generator processes (default: one per core besides the server's, max 4)
   --profile             CPU-profile the server processes of the server section
   --help`;
@@ -73,6 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     options: {
       quick: { type: 'boolean', default: false },
       calls: { type: 'string' },
+      'two-way-calls': { type: 'string' },
       seconds: { type: 'string' },
       only: { type: 'string' },
       variants: { type: 'string' },
@@ -100,6 +104,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
           ? [200]
           : [500, 1000]
         : positiveNumbers(values.calls, '--calls'),
+    twoWayCalls:
+      values['two-way-calls'] === undefined
+        ? quick
+          ? 200
+          : 400
+        : positiveNumbers(values['two-way-calls'], '--two-way-calls')[0]!,
     warmupMs: quick ? 1_000 : 3_000,
     windowMs: seconds * 1000,
     capacity: quick

@@ -1,9 +1,15 @@
 /** The markdown tables of the pipeline bench. */
 import { fixed, table } from './markdown.js';
 import type { Row } from './pipeline.js';
+import { RESAMPLER_TARGETS, type ResampleRow } from './resampler-bench.js';
 
-export function printTables(rows: readonly Row[], rounds: number): void {
-  const perFrame = rows.filter((r) => r.section !== 'resample');
+const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
+
+export function printTables(
+  perFrame: readonly Row[],
+  resampler: readonly ResampleRow[],
+  rounds: number,
+): void {
   console.log(`### Codec and protocol (ns per 20 ms frame, median of ${rounds} rounds)\n`);
   console.log(
     table(
@@ -27,13 +33,55 @@ export function printTables(rows: readonly Row[], rounds: number): void {
       ]),
     ),
   );
-  console.log(`\n### Resampler (µs per 20 ms frame, median of ${rounds} rounds)\n`);
+  const { maxSpeedRatio, minAliasRejectionDb, maxThdPlusNoiseDb } = RESAMPLER_TARGETS;
+  console.log(
+    `\n### Resampler against speexdsp (WebAssembly SIMD, quality 5), µs per 20 ms frame, median of ${rounds} rounds\n`,
+  );
   console.log(
     table(
-      ['conversion', 'samples in', 'µs/frame'],
-      rows
-        .filter((r) => r.section === 'resample')
-        .map((r) => [r.format, String(r.samples), fixed(r.callstreamNs / 1000, 2)]),
+      [
+        'conversion',
+        'samples in',
+        'callstream µs (wasm)',
+        'callstream µs (JS fallback)',
+        'speexdsp µs',
+        `callstream / speexdsp (target ≤ ${maxSpeedRatio.toFixed(2)})`,
+        'met',
+      ],
+      resampler.map((r) => [
+        `${r.fromRate / 1000}k → ${r.toRate / 1000}k`,
+        String(r.samples),
+        fixed(r.wasmNs / 1000, 2),
+        fixed(r.jsNs / 1000, 2),
+        fixed(r.speexNs / 1000, 2),
+        `${r.ratio.toFixed(2)}×`,
+        met(r.ratio <= maxSpeedRatio),
+      ]),
+    ),
+  );
+  console.log(
+    `\n### Resampler quality: alias rejection (target ≥ ${minAliasRejectionDb} dB) and THD+N at 0.85 × Nyquist (target ≤ ${maxThdPlusNoiseDb} dB)\n`,
+  );
+  const q = (x: number): string => x.toFixed(1);
+  console.log(
+    table(
+      [
+        'conversion',
+        'alias rejection dB: wasm / JS / speexdsp',
+        'THD+N dB: wasm / JS / speexdsp',
+        'met (callstream, both paths)',
+      ],
+      resampler.map(({ fromRate, toRate, quality: { wasm, js, speex } }) => [
+        `${fromRate / 1000}k → ${toRate / 1000}k`,
+        `${q(wasm.aliasRejectionDb)} / ${q(js.aliasRejectionDb)} / ${q(speex.aliasRejectionDb)}`,
+        `${q(wasm.thdPlusNoiseDb)} / ${q(js.thdPlusNoiseDb)} / ${q(speex.thdPlusNoiseDb)}`,
+        met(
+          [wasm, js].every(
+            (x) =>
+              x.aliasRejectionDb >= minAliasRejectionDb && x.thdPlusNoiseDb <= maxThdPlusNoiseDb,
+          ),
+        ),
+      ]),
     ),
   );
   console.log('');

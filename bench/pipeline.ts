@@ -1,7 +1,8 @@
 /**
  * The per-frame pipeline bench: the JavaScript work of one 20 ms frame, callstream against the
  * path a user would write by hand (`JSON.parse` + `Buffer.from(payload, 'base64')` + `alawmulaw`
- * or a `readInt16LE` loop; `alawmulaw` + `JSON.stringify` on the way out), plus the resampler.
+ * or a `readInt16LE` loop; `alawmulaw` + `JSON.stringify` on the way out), plus the resampler
+ * against speexdsp (resampler-bench.ts).
  * Prints markdown tables and writes bench/results/pipeline.json.
  *
  * Run alone after `pnpm build` and compiling the bench (`tsc -p bench/tsconfig.json`):
@@ -17,16 +18,16 @@ import { loadCore, type CoreModule } from './deps.js';
 import { measure, type Contender, type MeasureOptions } from './pipeline-measure.js';
 import { audioFrames, naiveDecoder, naivePlayAudio, STREAM_ID } from './pipeline-naive.js';
 import { printTables } from './pipeline-report.js';
+import { resampleRows, type ResampleRow } from './resampler-bench.js';
 
 /** One measurement: median nanoseconds per 20 ms frame. */
 export interface Row {
-  section: 'codec' | 'decode' | 'parse + decode' | 'encode + serialize' | 'resample';
-  /** The format, or the conversion for the resampler. */
+  section: 'codec' | 'decode' | 'parse + decode' | 'encode + serialize';
   format: string;
-  /** Samples per frame (the input side for the resampler). */
+  /** Samples per frame. */
   samples: number;
   callstreamNs: number;
-  /** The hand-written path; null where there is none to compare (the resampler). */
+  /** The hand-written path. */
   naiveNs: number | null;
   /** naive / callstream: how many times faster callstream is. */
   speedup: number | null;
@@ -44,15 +45,6 @@ const FORMATS: readonly { label: string; format: MediaFormat; bytes: number }[] 
   { label: 'mu-law 8k', format: { encoding: 'audio/x-mulaw', sampleRate: 8000 }, bytes: 160 },
   { label: 'L16 16k', format: { encoding: 'audio/x-l16', sampleRate: 16000 }, bytes: 640 },
   { label: 'L16 24k', format: { encoding: 'audio/x-l16', sampleRate: 24000 }, bytes: 960 },
-];
-
-const RESAMPLES: readonly [number, number][] = [
-  [16000, 8000],
-  [8000, 16000],
-  [24000, 8000],
-  [8000, 24000],
-  [24000, 16000],
-  [16000, 24000],
 ];
 
 function row(section: Row['section'], format: string, samples: number, ns: number[]): Row {
@@ -201,32 +193,23 @@ function frameRows(core: CoreModule, frame: MeasureOptions): Row[] {
   return rows;
 }
 
-function resampleRows(core: CoreModule, options: MeasureOptions): Row[] {
-  return RESAMPLES.map(([from, to]) => {
-    const frames = audioFrames(from, 50);
-    const resampler = core.createResampler(from, to);
-    const ns = measure(
-      [{ name: 'callstream', run: (i) => resampler.process(frames[i % 50]!) }],
-      options,
-    );
-    return row('resample', `${from / 1000}k → ${to / 1000}k`, from / 50, ns);
-  });
-}
-
 /**
  * Runs the pipeline bench, prints its tables and writes bench/results/pipeline.json.
  *
  * @example
  * const rows = await runPipelineBench({ quick: true });
  */
-export async function runPipelineBench(options: PipelineBenchOptions = {}): Promise<Row[]> {
+export async function runPipelineBench(
+  options: PipelineBenchOptions = {},
+): Promise<{ rows: Row[]; resampler: ResampleRow[] }> {
   const core = await loadCore();
   const quick = options.quick === true;
   const rounds = quick ? 5 : 15;
   const frame: MeasureOptions = { iterations: quick ? 4_000 : 20_000, rounds };
   const resample: MeasureOptions = { iterations: quick ? 400 : 2_000, rounds };
-  const rows = [...frameRows(core, frame), ...resampleRows(core, resample)];
-  printTables(rows, rounds);
+  const rows = frameRows(core, frame);
+  const resampler = await resampleRows(resample);
+  printTables(rows, resampler, rounds);
   const resultsDir = new URL('../results/', import.meta.url);
   await mkdir(resultsDir, { recursive: true });
   const result = {
@@ -235,9 +218,10 @@ export async function runPipelineBench(options: PipelineBenchOptions = {}): Prom
     date: new Date().toISOString(),
     quick,
     rows,
+    resampler,
   };
   await writeFile(new URL('pipeline.json', resultsDir), `${JSON.stringify(result, null, 2)}\n`);
-  return rows;
+  return { rows, resampler };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,7 +5,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { MAX_OTHER_CPU_PERCENT, runCapacity, type CapacityResult } from './capacity.js';
-import { VARIANT_NAMES } from './ipc.js';
+import { INBOUND_VARIANTS, VARIANT_NAMES } from './ipc.js';
 import { machineInfo } from './machine.js';
 import { runMemory, type MemoryResult } from './memory.js';
 import { parseOptions, USAGE } from './options.js';
@@ -49,7 +49,7 @@ if (machine.busyAtStart !== undefined && machine.busyAtStart > MAX_OTHER_CPU_PER
   );
 }
 
-let pipeline: unknown;
+let pipeline: Awaited<ReturnType<typeof runPipelineBench>> | undefined;
 if (options.sections.has('pipeline')) {
   console.log('## Pipeline (per 20 ms frame)\n');
   pipeline = await runPipelineBench({ quick: options.quick });
@@ -83,8 +83,9 @@ if (profileDir !== undefined && server !== undefined) {
 }
 
 const capacity: CapacityResult[] = [];
+const inbound = options.variants.filter((v) => INBOUND_VARIANTS.includes(v));
 if (options.sections.has('capacity')) {
-  for (const variant of options.variants) {
+  for (const variant of inbound) {
     capacity.push(
       await runCapacity(variant, options.capacity, options.generators, (s) =>
         progress(
@@ -101,7 +102,7 @@ if (options.sections.has('capacity')) {
 
 const memory: MemoryResult[] = [];
 if (options.sections.has('memory')) {
-  for (const variant of options.variants) {
+  for (const variant of inbound) {
     const result = await runMemory(variant, options.memoryCalls, options.memorySettleMs);
     memory.push(result);
     progress(`memory ${VARIANT_NAMES[variant]}: ${result.calls} calls`);
@@ -109,7 +110,7 @@ if (options.sections.has('memory')) {
   console.log(`## Memory per stream\n\n${memoryTable(memory)}\n`);
 }
 
-const targets = checkTargets(server, capacity);
+const targets = checkTargets(server, capacity, memory, pipeline?.resampler ?? []);
 if (targets.length > 0) console.log(`## Targets\n\n${targetsTable(targets)}\n`);
 
 await mkdir(resultsDir, { recursive: true });

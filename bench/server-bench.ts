@@ -1,9 +1,10 @@
 /**
- * The server under real-time load: every variant at every call count, interleaved (a, b, c at
- * one N, then the next N) so slow drift of the machine touches all variants alike.
+ * The server under real-time load: every variant at every call count, interleaved (a, b, c, ...
+ * at one N, then the next N) so slow drift of the machine touches all variants alike. The
+ * two-way echo pair (d, e) runs at its own call count.
  */
 import { judge, type Verdict } from './capacity.js';
-import type { Variant } from './ipc.js';
+import { BASELINE, TWO_WAY_VARIANTS, type Variant } from './ipc.js';
 import { runLoadPoint, type LoadPointResult } from './load-point.js';
 import type { BenchOptions } from './options.js';
 
@@ -11,12 +12,12 @@ export interface ServerBenchPoint extends LoadPointResult {
   verdict: Verdict;
 }
 
+/** CPU(variant) / CPU(baseline) at the same N, in the same run. */
 export interface CpuRatio {
   calls: number;
-  /** CPU(b) / CPU(a), when both ran. */
-  b: number | undefined;
-  /** CPU(c) / CPU(a), when both ran. */
-  c: number | undefined;
+  variant: Variant;
+  baseline: Variant;
+  ratio: number;
 }
 
 export interface ServerBenchResult {
@@ -31,9 +32,16 @@ export async function runServerBench(
 ): Promise<ServerBenchResult> {
   const points: ServerBenchPoint[] = [];
   const ratios: CpuRatio[] = [];
-  for (const calls of options.calls) {
+  const inbound = options.variants.filter((v) => !TWO_WAY_VARIANTS.includes(v));
+  const twoWay = options.variants.filter((v) => TWO_WAY_VARIANTS.includes(v));
+  const rounds: [number, Variant[]][] = [
+    ...options.calls.map((calls): [number, Variant[]] => [calls, inbound]),
+    ...(twoWay.length > 0 ? [[options.twoWayCalls, twoWay] as [number, Variant[]]] : []),
+  ];
+  for (const [calls, variants] of rounds) {
+    if (variants.length === 0) continue;
     const cpu = new Map<Variant, number>();
-    for (const variant of options.variants) {
+    for (const variant of variants) {
       const result = await runLoadPoint({
         variant,
         calls,
@@ -47,12 +55,14 @@ export async function runServerBench(
       onPoint(point);
       cpu.set(variant, result.server.cpuPercent);
     }
-    const a = cpu.get('a');
-    const ratio = (v: Variant): number | undefined => {
-      const x = cpu.get(v);
-      return a === undefined || x === undefined ? undefined : x / a;
-    };
-    ratios.push({ calls, b: ratio('b'), c: ratio('c') });
+    for (const variant of variants) {
+      const baseline = BASELINE[variant];
+      const x = cpu.get(variant);
+      const base = baseline === undefined ? undefined : cpu.get(baseline);
+      if (baseline !== undefined && x !== undefined && base !== undefined) {
+        ratios.push({ calls, variant, baseline, ratio: x / base });
+      }
+    }
   }
   return { points, ratios };
 }

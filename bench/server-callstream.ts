@@ -1,17 +1,24 @@
 /**
- * Variants (b) and (c): `createStreamServer` from @callstream/core with one async-iterator
- * consumer per call, as an application would write it. (c) adds a bot that plays audio back to
- * every call for the whole run: one long buffer per call, paced by callstream at real time (the
- * "TTS answered with a long utterance" case), so the bot itself runs no timer.
+ * Variants (b), (c), (e) and (f): `createStreamServer` from @callstream/core with one
+ * async-iterator consumer per call, as an application would write it. (c) adds a bot that plays
+ * audio back to every call for the whole run: one long buffer per call, paced by callstream at
+ * real time (the "TTS answered with a long utterance" case), so the bot itself runs no timer.
+ * (e) streams its reply: every call's `playAudio` reads an async iterable that the bot feeds
+ * with each frame it receives (an echo). (f) asks the iterator for 16 kHz (a transcriber).
  */
 import type { BenchServer } from './bench-server.js';
 import { loadCore } from './deps.js';
 import type { FrameCheck } from './frame-check.js';
+import { ReplyQueue } from './reply-queue.js';
 import { syntheticVoice } from './synthetic-voice.js';
 
 export interface CallstreamVariantOptions {
-  /** Seconds of audio the bot plays to each call; 0 = no bot (variant b). */
+  /** Seconds of audio the bot plays to each call; 0 = no bot. */
   botSeconds: number;
+  /** (e): play each call's frames back to it, streamed. */
+  echo?: boolean;
+  /** (f): the rate the iterator is asked for. */
+  sampleRate?: number;
 }
 
 export async function startCallstream(
@@ -30,12 +37,18 @@ export async function startCallstream(
     open++;
     const call = check.call();
     let isStarted = false;
+    const replies = options.echo === true ? new ReplyQueue() : undefined;
     stream.on('error', () => check.errors++);
     stream.on('frameError', () => check.errors++);
     stream.started.then(
       () => {
         isStarted = true;
         started++;
+        if (replies !== undefined) {
+          check.playbacks++;
+          void stream.playAudio(replies);
+          return;
+        }
         if (botAudio === undefined) return;
         check.playbacks++;
         // Settles 'closed' when the call hangs up first, as it does here; nothing to await.
@@ -45,12 +58,22 @@ export async function startCallstream(
     );
     const consume = async (): Promise<void> => {
       try {
-        for await (const frame of stream) {
-          call.frame(frame.chunk, frame.timestamp, frame.samples.length);
+        const frames =
+          options.sampleRate === undefined
+            ? stream
+            : stream.frames({ sampleRate: options.sampleRate });
+        let last = 0;
+        for await (const frame of frames) {
+          // At the end, a resampling iterator hands out what its resampler held back as one
+          // more frame with the last frame's chunk: samples, not a frame of the call.
+          if (frame.chunk !== last) call.frame(frame.chunk, frame.timestamp, frame.samples.length);
+          last = frame.chunk;
+          replies?.push(frame.samples);
         }
       } catch {
         check.errors++;
       } finally {
+        replies?.end();
         open--;
         if (isStarted) started--;
       }

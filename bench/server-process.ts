@@ -10,6 +10,7 @@ import { FrameCheck } from './frame-check.js';
 import { report, type ServerCommand, type ServerConfig } from './ipc.js';
 import { startBaseline } from './server-baseline.js';
 import { startCallstream } from './server-callstream.js';
+import { startHandWrittenEcho, startHandWrittenTranscriber } from './server-handwritten.js';
 import { WindowProfiler } from './window-profiler.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
@@ -19,10 +20,26 @@ const check = new FrameCheck();
 const eventLoop = monitorEventLoopDelay({ resolution: 1 });
 eventLoop.enable();
 
-const server: BenchServer =
-  config.variant === 'a'
-    ? await startBaseline(check)
-    : await startCallstream(check, { botSeconds: config.variant === 'c' ? config.botSeconds : 0 });
+async function start(): Promise<BenchServer> {
+  switch (config.variant) {
+    case 'a':
+      return startBaseline(check);
+    case 'b':
+      return startCallstream(check, { botSeconds: 0 });
+    case 'c':
+      return startCallstream(check, { botSeconds: config.botSeconds });
+    case 'd':
+      return startHandWrittenEcho(check);
+    case 'e':
+      return startCallstream(check, { botSeconds: 0, echo: true });
+    case 'f':
+      return startCallstream(check, { botSeconds: 0, sampleRate: 16000 });
+    case 'g':
+      return startHandWrittenTranscriber(check);
+  }
+}
+
+const server = await start();
 
 const profiler =
   config.profilePath === undefined ? undefined : new WindowProfiler(config.profilePath);
