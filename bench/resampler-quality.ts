@@ -6,9 +6,9 @@
  *   (least squares: sine, cosine and DC) is taken out; THD+N is the power of what is left
  *   (distortion, images, aliases, rounding) against the sine's, in dB. A gain or delay of the
  *   resampler does not count; 16-bit rounding alone gives about -92 dB at this level.
- * - Alias rejection, downsampling: tones from 1.15 × the output's Nyquist frequency up to 0.95 × the
+ * - Alias rejection (downsampling): tones from 1.15 × the output's Nyquist frequency up to 0.95 × the
  *   input's go through, and the level of whatever comes out (it can only be aliases) is compared
- *   with the input's; the worst tone counts. Upsampling: the images of the 0.85 × Nyquist tone
+ *   with the input's; the worst tone counts. Image rejection (upsampling): the images of the 0.85 × Nyquist tone
  *   (at k·from ± f, below the output's Nyquist frequency) are fitted in the output like the tone,
  *   and their total power is compared with the tone's. In dB down, so larger is better.
  */
@@ -18,8 +18,9 @@ export type Convert = (pcm: Int16Array) => Int16Array;
 export interface Quality {
   /** dB, negative; ≤ -80 is the goal. */
   thdPlusNoiseDb: number;
-  /** dB down, positive; ≥ 80 is the goal. */
-  aliasRejectionDb: number;
+  /** Alias rejection (downsampling) or image rejection (upsampling), dB down; ≥ 80 is the goal. */
+  rejectionDb: number;
+  rejection: 'alias' | 'image';
 }
 
 const AMPLITUDE = 16000;
@@ -92,7 +93,7 @@ export function measureQuality(
   const fitted = fitSine(out, hz, toRate, true);
   const residual = Float64Array.from(out, (x, n) => x - fitted[n]!);
   const thdPlusNoiseDb = db(power(residual) / power(fitted));
-  let aliasRejectionDb: number;
+  let rejectionDb: number;
   if (fromRate > toRate) {
     let worst = 0;
     for (let k = 1.15; k * (toRate / 2) < 0.95 * (fromRate / 2); k += 0.25) {
@@ -100,7 +101,7 @@ export function measureQuality(
       const aliased = middle(makeConverter()(input), toRate);
       worst = Math.max(worst, power(aliased) / power(middle(input, fromRate)));
     }
-    aliasRejectionDb = -db(worst);
+    rejectionDb = -db(worst);
   } else {
     let images = 0;
     for (let k = 1; k * fromRate - hz < toRate / 2; k++) {
@@ -108,7 +109,7 @@ export function measureQuality(
         if (image < toRate / 2) images += power(fitSine(out, image, toRate, false));
       }
     }
-    aliasRejectionDb = -db(images / power(fitted));
+    rejectionDb = -db(images / power(fitted));
   }
-  return { thdPlusNoiseDb, aliasRejectionDb };
+  return { thdPlusNoiseDb, rejectionDb, rejection: fromRate > toRate ? 'alias' : 'image' };
 }

@@ -14,6 +14,10 @@
  *   chunking. It then resets the resampler for a new stream.
  * - Chunked and one-shot processing compute every output sample from the same inputs in the
  *   same order: the results are identical.
+ *
+ * Where the engine has WebAssembly SIMD (Node.js 20 does), table filters run in the kernel of
+ * `wasm-kernel.ts` (32-bit floats); elsewhere, and for filters too fine for a table, in
+ * JavaScript (64-bit floats). Both follow the rules above; their samples differ by at most 1.
  */
 
 import { CallstreamError } from '../errors.js';
