@@ -114,26 +114,48 @@
                     (i32.const 2))))
               (local.set $w (i32.load offset=8 (local.get $rec)))
               (local.set $g (i32.load offset=12 (local.get $rec)))
-              ;; Two accumulators, eight taps a step, so that the additions overlap.
-              (block $pairsDone
-                (loop $pairsNext
-                  (br_if $pairsDone (i32.lt_u (local.get $g) (i32.const 2)))
+              ;; Two accumulators, so that the additions overlap; sixteen taps a step.
+              (block $quadsDone
+                (loop $quadsNext
+                  (br_if $quadsDone (i32.lt_u (local.get $g) (i32.const 4)))
                   (local.set $acc0
                     (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load (local.get $p)) (v128.load align=16 (local.get $w)))))
+                      (f32x4.mul (v128.load offset=0 (local.get $p))
+                        (v128.load offset=0 align=16 (local.get $w)))))
+                  (local.set $acc1
+                    (f32x4.add (local.get $acc1)
+                      (f32x4.mul (v128.load offset=16 (local.get $p))
+                        (v128.load offset=16 align=16 (local.get $w)))))
+                  (local.set $acc0
+                    (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load offset=32 (local.get $p))
+                        (v128.load offset=32 align=16 (local.get $w)))))
+                  (local.set $acc1
+                    (f32x4.add (local.get $acc1)
+                      (f32x4.mul (v128.load offset=48 (local.get $p))
+                        (v128.load offset=48 align=16 (local.get $w)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                  (local.set $w (i32.add (local.get $w) (i32.const 64)))
+                  (local.set $g (i32.sub (local.get $g) (i32.const 4)))
+                  (br $quadsNext)))
+              (if (i32.and (local.get $g) (i32.const 2))
+                (then
+                  (local.set $acc0
+                    (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load offset=0 (local.get $p))
+                        (v128.load offset=0 align=16 (local.get $w)))))
                   (local.set $acc1
                     (f32x4.add (local.get $acc1)
                       (f32x4.mul (v128.load offset=16 (local.get $p))
                         (v128.load offset=16 align=16 (local.get $w)))))
                   (local.set $p (i32.add (local.get $p) (i32.const 32)))
-                  (local.set $w (i32.add (local.get $w) (i32.const 32)))
-                  (local.set $g (i32.sub (local.get $g) (i32.const 2)))
-                  (br $pairsNext)))
-              (if (local.get $g)
+                  (local.set $w (i32.add (local.get $w) (i32.const 32)))))
+              (if (i32.and (local.get $g) (i32.const 1))
                 (then
                   (local.set $acc0
                     (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load (local.get $p)) (v128.load align=16 (local.get $w)))))))
+                      (f32x4.mul (v128.load offset=0 (local.get $p))
+                        (v128.load offset=0 align=16 (local.get $w)))))))
               (local.set $c (i32.add (local.get $c) (i32.const 1)))
               (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
               (br $combNext)))
