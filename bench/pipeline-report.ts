@@ -9,6 +9,7 @@ export function printTables(
   perFrame: readonly Row[],
   resampler: readonly ResampleRow[],
   rounds: number,
+  resamplerRounds: number,
 ): void {
   console.log(`### Codec and protocol (ns per 20 ms frame, median of ${rounds} rounds)\n`);
   console.log(
@@ -35,7 +36,7 @@ export function printTables(
   );
   const { maxSpeedRatio, minAliasRejectionDb, maxThdPlusNoiseDb } = RESAMPLER_TARGETS;
   console.log(
-    `\n### Resampler against speexdsp (WebAssembly SIMD, quality 5), µs per 20 ms frame, median of ${rounds} rounds\n`,
+    `\n### Resampler against speexdsp (WebAssembly SIMD, quality 5), µs per 20 ms frame, median of ${resamplerRounds} rounds\n`,
   );
   console.log(
     table(

@@ -206,10 +206,11 @@ export async function runPipelineBench(
   const quick = options.quick === true;
   const rounds = quick ? 5 : 15;
   const frame: MeasureOptions = { iterations: quick ? 4_000 : 20_000, rounds };
-  const resample: MeasureOptions = { iterations: quick ? 400 : 2_000, rounds };
+  // Many short rounds: a median that a busy neighbour's time slices do not move.
+  const resample: MeasureOptions = { iterations: quick ? 200 : 500, rounds: quick ? 11 : 31 };
   const rows = frameRows(core, frame);
   const resampler = await resampleRows(resample);
-  printTables(rows, resampler, rounds);
+  printTables(rows, resampler, rounds, resample.rounds);
   const resultsDir = new URL('../results/', import.meta.url);
   await mkdir(resultsDir, { recursive: true });
   const result = {

@@ -25,9 +25,11 @@
     (local $r i32) (local $q i32) (local $j i32) (local $src i32) (local $dst i32)
     (local $br i32) (local $bq i32) (local $n i32) (local $c i32) (local $cEnd i32)
     (local $rec i32) (local $p i32) (local $w i32) (local $g i32) (local $v i32)
-    (local $k i32) (local $split i32)
+    (local $k i32) (local $split i32) (local $down i32) (local $dq i32) (local $pb i32) (local $adv i32)
+    (local $cw f32) (local $wv v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $up (i32.load offset=0 (local.get $f)))
+    (local.set $down (i32.load offset=4 (local.get $f)))
     (local.set $whole (i32.load offset=8 (local.get $f)))
     (local.set $step (i32.load offset=12 (local.get $f)))
     (local.set $s (i32.load offset=16 (local.get $f)))
@@ -35,6 +37,9 @@
     (local.set $combStart (i32.load offset=24 (local.get $f)))
     (local.set $combs (i32.load offset=28 (local.get $f)))
     (local.set $split (i32.add (local.get $scratch) (i32.const 64)))
+    ;; Bytes between a comb's taps for one output and for the one `down` inputs later (the
+    ;; stride is 1 or down).
+    (local.set $dq (i32.shl (i32.div_u (local.get $down) (local.get $s)) (i32.const 2)))
     (local.set $sub
       (i32.div_u (i32.add (local.get $len) (i32.sub (local.get $s) (i32.const 1))) (local.get $s)))
 
@@ -84,100 +89,223 @@
         (br_if $outDone (i32.ge_u (local.get $n) (local.get $count)))
         ;; Four outputs: each one's four partial sums go to scratch[0 … 64), then all four are
         ;; summed, rounded and stored at once.
-        (local.set $k (i32.const 0))
-        (loop $oneNext
-          ;; The center tap (weight 0 in phases that have none), then the combs.
-          (local.set $acc0
-            (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
-              (f32.mul
-                (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2))))
-                (f32.convert_i32_s
-                  (i32.load16_s
-                    (i32.add (local.get $in) (i32.shl (local.get $base) (i32.const 1))))))))
-          (local.set $acc1 (v128.const i32x4 0 0 0 0))
-          (local.set $p (i32.add (local.get $combStart) (i32.shl (local.get $phase) (i32.const 2))))
-          (local.set $c (i32.load (local.get $p)))
-          (local.set $cEnd (i32.load offset=4 (local.get $p)))
-          (local.set $rec (i32.add (local.get $combs) (i32.shl (local.get $c) (i32.const 4))))
-          (block $combDone
-            (loop $combNext
-              (br_if $combDone (i32.ge_u (local.get $c) (local.get $cEnd)))
-              (local.set $q (i32.add (local.get $bq) (i32.load offset=0 (local.get $rec))))
-              (local.set $r (i32.add (local.get $br) (i32.load offset=4 (local.get $rec))))
-              (if (i32.ge_u (local.get $r) (local.get $s))
+        (if (i32.le_u (local.get $up) (i32.const 2))
+          (then
+            ;; up ≤ 2: outputs i and i + up share their phase and sit `down` inputs apart, so each weight
+            ;; is loaded once for both (pairs 0-1 and 2-3 when up = 1; 0-2 and 1-3 when up = 2).
+            (local.set $k (i32.const 0))
+            (loop $pairNext
+              (local.set $cw (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2)))))
+              (local.set $acc0 (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
+                (f32.mul (local.get $cw)
+                  (f32.convert_i32_s
+                    (i32.load16_s (i32.add (local.get $in) (i32.shl (i32.add (local.get $base) (i32.const 0)) (i32.const 1))))))))
+              (local.set $acc2 (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
+                (f32.mul (local.get $cw)
+                  (f32.convert_i32_s
+                    (i32.load16_s (i32.add (local.get $in) (i32.shl (i32.add (local.get $base) (local.get $down)) (i32.const 1))))))))
+              (local.set $acc1 (v128.const i32x4 0 0 0 0))
+              (local.set $acc3 (v128.const i32x4 0 0 0 0))
+              (local.set $p (i32.add (local.get $combStart) (i32.shl (local.get $phase) (i32.const 2))))
+              (local.set $c (i32.load (local.get $p)))
+              (local.set $cEnd (i32.load offset=4 (local.get $p)))
+              (local.set $rec (i32.add (local.get $combs) (i32.shl (local.get $c) (i32.const 4))))
+              (block $combDone
+                (loop $combNext
+                  (br_if $combDone (i32.ge_u (local.get $c) (local.get $cEnd)))
+                  (local.set $q (i32.add (local.get $bq) (i32.load offset=0 (local.get $rec))))
+                  (local.set $r (i32.add (local.get $br) (i32.load offset=4 (local.get $rec))))
+                  (if (i32.ge_u (local.get $r) (local.get $s))
+                    (then
+                      (local.set $r (i32.sub (local.get $r) (local.get $s)))
+                      (local.set $q (i32.add (local.get $q) (i32.const 1)))))
+                  (local.set $p
+                    (i32.add (local.get $split)
+                      (i32.shl (i32.add (i32.mul (local.get $r) (local.get $sub)) (local.get $q))
+                        (i32.const 2))))
+                  (local.set $pb (i32.add (local.get $p) (local.get $dq)))
+                  (local.set $w (i32.load offset=8 (local.get $rec)))
+                  (local.set $g (i32.load offset=12 (local.get $rec)))
+                  (block $quadsDone
+                    (loop $quadsNext
+                      (br_if $quadsDone (i32.lt_u (local.get $g) (i32.const 4)))
+                      (local.set $wv (v128.load offset=0 align=16 (local.get $w)))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0) (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $wv))))
+                      (local.set $acc2
+                        (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=0 (local.get $pb)) (local.get $wv))))
+                      (local.set $wv (v128.load offset=16 align=16 (local.get $w)))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $wv))))
+                      (local.set $acc3
+                        (f32x4.add (local.get $acc3) (f32x4.mul (v128.load offset=16 (local.get $pb)) (local.get $wv))))
+                      (local.set $wv (v128.load offset=32 align=16 (local.get $w)))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0) (f32x4.mul (v128.load offset=32 (local.get $p)) (local.get $wv))))
+                      (local.set $acc2
+                        (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=32 (local.get $pb)) (local.get $wv))))
+                      (local.set $wv (v128.load offset=48 align=16 (local.get $w)))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=48 (local.get $p)) (local.get $wv))))
+                      (local.set $acc3
+                        (f32x4.add (local.get $acc3) (f32x4.mul (v128.load offset=48 (local.get $pb)) (local.get $wv))))
+                      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                      (local.set $pb (i32.add (local.get $pb) (i32.const 64)))
+                      (local.set $w (i32.add (local.get $w) (i32.const 64)))
+                      (local.set $g (i32.sub (local.get $g) (i32.const 4)))
+                      (br $quadsNext)))
+                  (if (i32.and (local.get $g) (i32.const 2))
+                    (then
+                      (local.set $wv (v128.load offset=0 align=16 (local.get $w)))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0) (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $wv))))
+                      (local.set $acc2
+                        (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=0 (local.get $pb)) (local.get $wv))))
+                      (local.set $wv (v128.load offset=16 align=16 (local.get $w)))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=16 (local.get $p)) (local.get $wv))))
+                      (local.set $acc3
+                        (f32x4.add (local.get $acc3) (f32x4.mul (v128.load offset=16 (local.get $pb)) (local.get $wv))))
+                      (local.set $p (i32.add (local.get $p) (i32.const 32)))
+                      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+                      (local.set $w (i32.add (local.get $w) (i32.const 32)))))
+                  (if (i32.and (local.get $g) (i32.const 1))
+                    (then
+                      (local.set $wv (v128.load offset=0 align=16 (local.get $w)))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0) (f32x4.mul (v128.load offset=0 (local.get $p)) (local.get $wv))))
+                      (local.set $acc2
+                        (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=0 (local.get $pb)) (local.get $wv))))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
+                  (br $combNext)))
+              ;; Slots: i = 2k (up = 1) or k (up = 2), and i + up.
+              (local.set $j (select (i32.shl (local.get $k) (i32.const 1)) (local.get $k) (i32.eq (local.get $up) (i32.const 1))))
+              (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $j) (i32.const 4)))
+                (f32x4.add (local.get $acc0) (local.get $acc1)))
+              (v128.store align=16
+                (i32.add (local.get $scratch) (i32.shl (i32.add (local.get $j) (local.get $up)) (i32.const 4)))
+                (f32x4.add (local.get $acc2) (local.get $acc3)))
+              ;; On to the next pair's first output: 2 outputs on (up = 1), 1 then 3 (up = 2).
+              (local.set $adv
+                (select (i32.const 2) (select (i32.const 1) (i32.const 3) (i32.eqz (local.get $k)))
+                  (i32.eq (local.get $up) (i32.const 1))))
+              (loop $advNext
+                (local.set $j (local.get $whole))
+                (local.set $phase (i32.add (local.get $phase) (local.get $step)))
+                (if (i32.ge_u (local.get $phase) (local.get $up))
+                  (then
+                    (local.set $phase (i32.sub (local.get $phase) (local.get $up)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+                (local.set $base (i32.add (local.get $base) (local.get $j)))
+                (local.set $br (i32.add (local.get $br) (local.get $j)))
+                (block $brDone2
+                  (loop $brNext2
+                    (br_if $brDone2 (i32.lt_u (local.get $br) (local.get $s)))
+                    (local.set $br (i32.sub (local.get $br) (local.get $s)))
+                    (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
+                    (br $brNext2)))
+                (local.set $adv (i32.sub (local.get $adv) (i32.const 1)))
+                (br_if $advNext (local.get $adv)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $pairNext (i32.lt_u (local.get $k) (i32.const 2))))
+          )
+          (else
+            (local.set $k (i32.const 0))
+            (loop $oneNext
+              ;; The center tap (weight 0 in phases that have none), then the combs.
+              (local.set $acc0
+                (f32x4.replace_lane 0 (v128.const i32x4 0 0 0 0)
+                  (f32.mul
+                    (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2))))
+                    (f32.convert_i32_s
+                      (i32.load16_s
+                        (i32.add (local.get $in) (i32.shl (local.get $base) (i32.const 1))))))))
+              (local.set $acc1 (v128.const i32x4 0 0 0 0))
+              (local.set $p (i32.add (local.get $combStart) (i32.shl (local.get $phase) (i32.const 2))))
+              (local.set $c (i32.load (local.get $p)))
+              (local.set $cEnd (i32.load offset=4 (local.get $p)))
+              (local.set $rec (i32.add (local.get $combs) (i32.shl (local.get $c) (i32.const 4))))
+              (block $combDone
+                (loop $combNext
+                  (br_if $combDone (i32.ge_u (local.get $c) (local.get $cEnd)))
+                  (local.set $q (i32.add (local.get $bq) (i32.load offset=0 (local.get $rec))))
+                  (local.set $r (i32.add (local.get $br) (i32.load offset=4 (local.get $rec))))
+                  (if (i32.ge_u (local.get $r) (local.get $s))
+                    (then
+                      (local.set $r (i32.sub (local.get $r) (local.get $s)))
+                      (local.set $q (i32.add (local.get $q) (i32.const 1)))))
+                  (local.set $p
+                    (i32.add (local.get $split)
+                      (i32.shl (i32.add (i32.mul (local.get $r) (local.get $sub)) (local.get $q))
+                        (i32.const 2))))
+                  (local.set $w (i32.load offset=8 (local.get $rec)))
+                  (local.set $g (i32.load offset=12 (local.get $rec)))
+                  ;; Two accumulators, so that the additions overlap; sixteen taps a step.
+                  (block $quadsDone
+                    (loop $quadsNext
+                      (br_if $quadsDone (i32.lt_u (local.get $g) (i32.const 4)))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0)
+                          (f32x4.mul (v128.load offset=0 (local.get $p))
+                            (v128.load offset=0 align=16 (local.get $w)))))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1)
+                          (f32x4.mul (v128.load offset=16 (local.get $p))
+                            (v128.load offset=16 align=16 (local.get $w)))))
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0)
+                          (f32x4.mul (v128.load offset=32 (local.get $p))
+                            (v128.load offset=32 align=16 (local.get $w)))))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1)
+                          (f32x4.mul (v128.load offset=48 (local.get $p))
+                            (v128.load offset=48 align=16 (local.get $w)))))
+                      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                      (local.set $w (i32.add (local.get $w) (i32.const 64)))
+                      (local.set $g (i32.sub (local.get $g) (i32.const 4)))
+                      (br $quadsNext)))
+                  (if (i32.and (local.get $g) (i32.const 2))
+                    (then
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0)
+                          (f32x4.mul (v128.load offset=0 (local.get $p))
+                            (v128.load offset=0 align=16 (local.get $w)))))
+                      (local.set $acc1
+                        (f32x4.add (local.get $acc1)
+                          (f32x4.mul (v128.load offset=16 (local.get $p))
+                            (v128.load offset=16 align=16 (local.get $w)))))
+                      (local.set $p (i32.add (local.get $p) (i32.const 32)))
+                      (local.set $w (i32.add (local.get $w) (i32.const 32)))))
+                  (if (i32.and (local.get $g) (i32.const 1))
+                    (then
+                      (local.set $acc0
+                        (f32x4.add (local.get $acc0)
+                          (f32x4.mul (v128.load offset=0 (local.get $p))
+                            (v128.load offset=0 align=16 (local.get $w)))))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
+                  (br $combNext)))
+              (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 4)))
+                (f32x4.add (local.get $acc0) (local.get $acc1)))
+              ;; The next output is down/up inputs on: `whole` inputs and `step` phases.
+              (local.set $j (local.get $whole))
+              (local.set $phase (i32.add (local.get $phase) (local.get $step)))
+              (if (i32.ge_u (local.get $phase) (local.get $up))
                 (then
-                  (local.set $r (i32.sub (local.get $r) (local.get $s)))
-                  (local.set $q (i32.add (local.get $q) (i32.const 1)))))
-              (local.set $p
-                (i32.add (local.get $split)
-                  (i32.shl (i32.add (i32.mul (local.get $r) (local.get $sub)) (local.get $q))
-                    (i32.const 2))))
-              (local.set $w (i32.load offset=8 (local.get $rec)))
-              (local.set $g (i32.load offset=12 (local.get $rec)))
-              ;; Two accumulators, so that the additions overlap; sixteen taps a step.
-              (block $quadsDone
-                (loop $quadsNext
-                  (br_if $quadsDone (i32.lt_u (local.get $g) (i32.const 4)))
-                  (local.set $acc0
-                    (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load offset=0 (local.get $p))
-                        (v128.load offset=0 align=16 (local.get $w)))))
-                  (local.set $acc1
-                    (f32x4.add (local.get $acc1)
-                      (f32x4.mul (v128.load offset=16 (local.get $p))
-                        (v128.load offset=16 align=16 (local.get $w)))))
-                  (local.set $acc0
-                    (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load offset=32 (local.get $p))
-                        (v128.load offset=32 align=16 (local.get $w)))))
-                  (local.set $acc1
-                    (f32x4.add (local.get $acc1)
-                      (f32x4.mul (v128.load offset=48 (local.get $p))
-                        (v128.load offset=48 align=16 (local.get $w)))))
-                  (local.set $p (i32.add (local.get $p) (i32.const 64)))
-                  (local.set $w (i32.add (local.get $w) (i32.const 64)))
-                  (local.set $g (i32.sub (local.get $g) (i32.const 4)))
-                  (br $quadsNext)))
-              (if (i32.and (local.get $g) (i32.const 2))
-                (then
-                  (local.set $acc0
-                    (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load offset=0 (local.get $p))
-                        (v128.load offset=0 align=16 (local.get $w)))))
-                  (local.set $acc1
-                    (f32x4.add (local.get $acc1)
-                      (f32x4.mul (v128.load offset=16 (local.get $p))
-                        (v128.load offset=16 align=16 (local.get $w)))))
-                  (local.set $p (i32.add (local.get $p) (i32.const 32)))
-                  (local.set $w (i32.add (local.get $w) (i32.const 32)))))
-              (if (i32.and (local.get $g) (i32.const 1))
-                (then
-                  (local.set $acc0
-                    (f32x4.add (local.get $acc0)
-                      (f32x4.mul (v128.load offset=0 (local.get $p))
-                        (v128.load offset=0 align=16 (local.get $w)))))))
-              (local.set $c (i32.add (local.get $c) (i32.const 1)))
-              (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
-              (br $combNext)))
-          (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 4)))
-            (f32x4.add (local.get $acc0) (local.get $acc1)))
-          ;; The next output is down/up inputs on: `whole` inputs and `step` phases.
-          (local.set $j (local.get $whole))
-          (local.set $phase (i32.add (local.get $phase) (local.get $step)))
-          (if (i32.ge_u (local.get $phase) (local.get $up))
-            (then
-              (local.set $phase (i32.sub (local.get $phase) (local.get $up)))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))))
-          (local.set $base (i32.add (local.get $base) (local.get $j)))
-          (local.set $br (i32.add (local.get $br) (local.get $j)))
-          (block $brDone
-            (loop $brNext
-              (br_if $brDone (i32.lt_u (local.get $br) (local.get $s)))
-              (local.set $br (i32.sub (local.get $br) (local.get $s)))
-              (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
-              (br $brNext)))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br_if $oneNext (i32.lt_u (local.get $k) (i32.const 4))))
+                  (local.set $phase (i32.sub (local.get $phase) (local.get $up)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+              (local.set $base (i32.add (local.get $base) (local.get $j)))
+              (local.set $br (i32.add (local.get $br) (local.get $j)))
+              (block $brDone
+                (loop $brNext
+                  (br_if $brDone (i32.lt_u (local.get $br) (local.get $s)))
+                  (local.set $br (i32.sub (local.get $br) (local.get $s)))
+                  (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
+                  (br $brNext)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $oneNext (i32.lt_u (local.get $k) (i32.const 4))))
+          ))
         ;; Sum the lanes of each output's partial sums: (l0 + l2) + (l1 + l3), four outputs at once.
         (local.set $acc0 (v128.load align=16 (local.get $scratch)))
         (local.set $acc1 (v128.load offset=16 align=16 (local.get $scratch)))
