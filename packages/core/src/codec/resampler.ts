@@ -73,8 +73,12 @@ class PolyphaseResampler implements Resampler {
   readonly #filter: ResamplingFilter;
   /** Whether the WebAssembly kernel computes the outputs (fixed for the resampler's life). */
   readonly #wasm: boolean;
-  /** Input history; `#history[0]` is input sample `#start` (negative = leading zeros). */
-  #history = new Int16Array(2048);
+  /**
+   * Input history; `#history[0]` is input sample `#start` (negative = leading zeros). As
+   * samples for the kernel (4 KB), as floats for the JavaScript path, which then converts no
+   * tap.
+   */
+  #history: Int16Array | Float64Array;
   #start = 0;
   #length = 0;
   /** Input samples received since the last reset. */
@@ -87,6 +91,7 @@ class PolyphaseResampler implements Resampler {
   constructor(filter: ResamplingFilter, wasm: boolean) {
     this.#filter = filter;
     this.#wasm = wasm;
+    this.#history = wasm ? new Int16Array(2048) : new Float64Array(2048);
     this.reset();
   }
 
@@ -147,7 +152,8 @@ class PolyphaseResampler implements Resampler {
     if (this.#length + count > this.#history.length) {
       const kept = this.#length - drop;
       if (kept + count > this.#history.length) {
-        const bigger = new Int16Array(Math.max(2 * this.#history.length, kept + count));
+        const size = Math.max(2 * this.#history.length, kept + count);
+        const bigger = this.#wasm ? new Int16Array(size) : new Float64Array(size);
         bigger.set(this.#history.subarray(drop, this.#length));
         this.#history = bigger;
       } else {
@@ -167,7 +173,8 @@ class PolyphaseResampler implements Resampler {
     const filter = this.#filter;
     if (filter.kind === 'table') {
       if (this.#wasm) {
-        renderWasm(filter, this.#history, this.#start, this.#base, this.#phase, out, at, count);
+        const history = this.#history as Int16Array;
+        renderWasm(filter, history, this.#start, this.#base, this.#phase, out, at, count);
         const phases = this.#phase + count * filter.down;
         this.#base += Math.floor(phases / filter.up);
         this.#phase = phases % filter.up;
@@ -188,7 +195,7 @@ class PolyphaseResampler implements Resampler {
   #renderTable(filter: PolyphaseFilter, out: Int16Array, at: number, count: number): void {
     const { up, down, stride, center, combStart, combOffset, combWeights, combCount, weights } =
       filter;
-    const history = this.#history;
+    const history = this.#history as Float64Array;
     const start = this.#start;
     const stride2 = 2 * stride;
     const stride3 = 3 * stride;
