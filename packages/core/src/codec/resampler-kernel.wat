@@ -12,11 +12,11 @@
 (module
   (memory (export "memory") 4)
 
-  ;; Computes `count` outputs (rounded up to a multiple of 4) into `out` (i16). `in` holds `len`
+  ;; Computes `count` outputs (rounded up to a multiple of 12) into `out` (i16). `in` holds `len`
   ;; input samples (i16), the first output's `base` is in[base] and its phase is `phase`.
-  ;; `scratch` holds four outputs' partial sums (64 bytes), then the input as f32, split by
+  ;; `scratch` holds twelve outputs' partial sums (192 bytes), then the input as f32, split by
   ;; stride: sub-array r holds in[r], in[r + stride], … so that a comb's taps are adjacent. It
-  ;; needs 64 + 4·(len + stride) + 32 bytes, 16-byte aligned.
+  ;; needs 192 + 4·(len + stride) + 32 bytes, 16-byte aligned.
   (func (export "render")
     (param $f i32) (param $in i32) (param $len i32) (param $base i32) (param $phase i32)
     (param $count i32) (param $out i32) (param $scratch i32)
@@ -25,7 +25,7 @@
     (local $r i32) (local $q i32) (local $j i32) (local $src i32) (local $dst i32)
     (local $br i32) (local $bq i32) (local $n i32) (local $c i32) (local $cEnd i32)
     (local $rec i32) (local $p i32) (local $w i32) (local $g i32) (local $v i32)
-    (local $k i32) (local $split i32) (local $down i32) (local $dq i32) (local $pb i32) (local $adv i32)
+    (local $k i32) (local $split i32) (local $down i32) (local $dq i32) (local $pb i32) (local $adv i32) (local $i i32) (local $paired i32)
     (local $cw f32) (local $wv v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $up (i32.load offset=0 (local.get $f)))
@@ -36,10 +36,12 @@
     (local.set $center (i32.load offset=20 (local.get $f)))
     (local.set $combStart (i32.load offset=24 (local.get $f)))
     (local.set $combs (i32.load offset=28 (local.get $f)))
-    (local.set $split (i32.add (local.get $scratch) (i32.const 64)))
+    (local.set $split (i32.add (local.get $scratch) (i32.const 192)))
     ;; Bytes between a comb's taps for one output and for the one `down` inputs later (the
     ;; stride is 1 or down).
     (local.set $dq (i32.shl (i32.div_u (local.get $down) (local.get $s)) (i32.const 2)))
+    ;; Pairs fill a block of twelve outputs when 2·up divides 12.
+    (local.set $paired (i32.eqz (i32.rem_u (i32.const 12) (i32.shl (local.get $up) (i32.const 1)))))
     (local.set $sub
       (i32.div_u (i32.add (local.get $len) (i32.sub (local.get $s) (i32.const 1))) (local.get $s)))
 
@@ -87,12 +89,14 @@
     (block $outDone
       (loop $outNext
         (br_if $outDone (i32.ge_u (local.get $n) (local.get $count)))
-        ;; Four outputs: each one's four partial sums go to scratch[0 … 64), then all four are
-        ;; summed, rounded and stored at once.
-        (if (i32.le_u (local.get $up) (i32.const 2))
+        ;; Twelve outputs: each one's four partial sums go to scratch[0 … 192), then they are
+        ;; summed, rounded and stored four at a time.
+        (if (local.get $paired)
           (then
-            ;; up ≤ 2: outputs i and i + up share their phase and sit `down` inputs apart, so each weight
-            ;; is loaded once for both (pairs 0-1 and 2-3 when up = 1; 0-2 and 1-3 when up = 2).
+            ;; up = 1, 2, 3 or 6: outputs i and i + up share their phase and sit `down` inputs
+            ;; apart, so each weight is loaded once for both. The six pairs of a block start at
+            ;; i = 0 … up - 1, then 2·up … 3·up - 1, and so on.
+            (local.set $i (i32.const 0))
             (local.set $k (i32.const 0))
             (loop $pairNext
               (local.set $cw (f32.load (i32.add (local.get $center) (i32.shl (local.get $phase) (i32.const 2)))))
@@ -179,17 +183,18 @@
                   (local.set $c (i32.add (local.get $c) (i32.const 1)))
                   (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
                   (br $combNext)))
-              ;; Slots: i = 2k (up = 1) or k (up = 2), and i + up.
-              (local.set $j (select (i32.shl (local.get $k) (i32.const 1)) (local.get $k) (i32.eq (local.get $up) (i32.const 1))))
-              (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $j) (i32.const 4)))
+              (v128.store align=16 (i32.add (local.get $scratch) (i32.shl (local.get $i) (i32.const 4)))
                 (f32x4.add (local.get $acc0) (local.get $acc1)))
               (v128.store align=16
-                (i32.add (local.get $scratch) (i32.shl (i32.add (local.get $j) (local.get $up)) (i32.const 4)))
+                (i32.add (local.get $scratch) (i32.shl (i32.add (local.get $i) (local.get $up)) (i32.const 4)))
                 (f32x4.add (local.get $acc2) (local.get $acc3)))
-              ;; On to the next pair's first output: 2 outputs on (up = 1), 1 then 3 (up = 2).
+              ;; On to the next pair's first output: the next one, or past the pairs' second
+              ;; outputs after every `up` pairs.
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
               (local.set $adv
-                (select (i32.const 2) (select (i32.const 1) (i32.const 3) (i32.eqz (local.get $k)))
-                  (i32.eq (local.get $up) (i32.const 1))))
+                (select (i32.add (local.get $up) (i32.const 1)) (i32.const 1)
+                  (i32.eqz (i32.rem_u (local.get $k) (local.get $up)))))
+              (local.set $i (i32.add (local.get $i) (local.get $adv)))
               (loop $advNext
                 (local.set $j (local.get $whole))
                 (local.set $phase (i32.add (local.get $phase) (local.get $step)))
@@ -207,8 +212,7 @@
                     (br $brNext2)))
                 (local.set $adv (i32.sub (local.get $adv) (i32.const 1)))
                 (br_if $advNext (local.get $adv)))
-              (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br_if $pairNext (i32.lt_u (local.get $k) (i32.const 2))))
+              (br_if $pairNext (i32.lt_u (local.get $k) (i32.const 6))))
           )
           (else
             (local.set $k (i32.const 0))
@@ -304,34 +308,41 @@
                   (local.set $bq (i32.add (local.get $bq) (i32.const 1)))
                   (br $brNext)))
               (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br_if $oneNext (i32.lt_u (local.get $k) (i32.const 4))))
+              (br_if $oneNext (i32.lt_u (local.get $k) (i32.const 12))))
           ))
         ;; Sum the lanes of each output's partial sums: (l0 + l2) + (l1 + l3), four outputs at once.
-        (local.set $acc0 (v128.load align=16 (local.get $scratch)))
-        (local.set $acc1 (v128.load offset=16 align=16 (local.get $scratch)))
-        (local.set $acc2
+        (local.set $k (i32.const 0))
+        (loop $sumNext
+          (local.set $p (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 6))))
+          (local.set $w
+            (i32.add (local.get $out) (i32.shl (i32.add (local.get $n) (i32.shl (local.get $k) (i32.const 2))) (i32.const 1))))
+          (local.set $acc0 (v128.load align=16 (local.get $p)))
+          (local.set $acc1 (v128.load offset=16 align=16 (local.get $p)))
+          (local.set $acc2
           (f32x4.add
             (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc0) (local.get $acc1))
             (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc0) (local.get $acc1))))
-        (local.set $acc0 (v128.load offset=32 align=16 (local.get $scratch)))
-        (local.set $acc1 (v128.load offset=48 align=16 (local.get $scratch)))
-        (local.set $acc3
+          (local.set $acc0 (v128.load offset=32 align=16 (local.get $p)))
+          (local.set $acc1 (v128.load offset=48 align=16 (local.get $p)))
+          (local.set $acc3
           (f32x4.add
             (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc0) (local.get $acc1))
             (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc0) (local.get $acc1))))
-        (local.set $acc0
+          (local.set $acc0
           (f32x4.add
             (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $acc2) (local.get $acc3))
             (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $acc2) (local.get $acc3))))
-        ;; Rounded as Math.round does (halves up), then narrowed to 16 bits with saturation.
-        (local.set $acc1 (f32x4.ceil (local.get $acc0)))
-        (local.set $acc1
+          ;; Rounded as Math.round does (halves up), then narrowed to 16 bits with saturation.
+          (local.set $acc1 (f32x4.ceil (local.get $acc0)))
+          (local.set $acc1
           (f32x4.sub (local.get $acc1)
             (v128.and
               (f32x4.gt (f32x4.sub (local.get $acc1) (v128.const f32x4 0.5 0.5 0.5 0.5)) (local.get $acc0))
               (v128.const f32x4 1 1 1 1))))
-        (local.set $acc1 (i32x4.trunc_sat_f32x4_s (local.get $acc1)))
-        (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 1)))
+          (local.set $acc1 (i32x4.trunc_sat_f32x4_s (local.get $acc1)))
+          (v128.store64_lane 0 (local.get $w)
           (i16x8.narrow_i32x4_s (local.get $acc1) (local.get $acc1)))
-        (local.set $n (i32.add (local.get $n) (i32.const 4)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $sumNext (i32.lt_u (local.get $k) (i32.const 3))))
+        (local.set $n (i32.add (local.get $n) (i32.const 12)))
         (br $outNext)))))

@@ -16,16 +16,17 @@
 import { RESAMPLER_KERNEL_WASM } from './resampler-kernel-wasm.js';
 import type { PolyphaseFilter } from './polyphase-filter.js';
 
-/** Outputs per kernel call. */
-const MAX_OUTPUTS = 1024;
-/** Inputs per kernel call: 1024 outputs at down/up ≤ 24, plus the filter span, fit. */
+/** Outputs per kernel call (a multiple of 12: the kernel computes twelve at a time). */
+const MAX_OUTPUTS = 1020;
+/** Inputs per kernel call: 1020 outputs at down/up ≤ 24, plus the filter span, fit. */
 const MAX_INPUTS = 32768;
 /** Largest comb stride the scratch has room for (192 → 8 kHz has 24). */
 const MAX_STRIDE = 64;
 const OUT = 0;
-const IN = OUT + 2 * MAX_OUTPUTS;
+// Every region starts on a 16-byte boundary, for aligned vector loads and stores.
+const IN = OUT + 2048;
 const SCRATCH = IN + 2 * MAX_INPUTS + 64;
-const ARENA = SCRATCH + 64 + 4 * (MAX_INPUTS + MAX_STRIDE) + 64;
+const ARENA = SCRATCH + 192 + 4 * (MAX_INPUTS + MAX_STRIDE) + 64;
 /** Filter memory kept at once; a filter larger than this is left to the JavaScript path. */
 export const ARENA_BYTES = 8 * 1024 * 1024;
 const PAGE = 65536;
@@ -175,11 +176,11 @@ export function renderWasm(
   const { up, down, before, after } = filter;
   while (count > 0) {
     const n = Math.min(count, MAX_OUTPUTS);
-    // The kernel computes outputs four at a time: the inputs of outputs 0 … n4-1 reach from
+    // The kernel computes outputs twelve at a time: the inputs of outputs 0 … n12-1 reach from
     // base - before to the last one's base + after. Past the history's end (outputs past n,
     // which are dropped) the copy is short and the kernel reads stale memory.
-    const n4 = (n + 3) & ~3;
-    const lastBase = base + Math.floor((phase + (n4 - 1) * down) / up);
+    const n12 = 12 * Math.ceil(n / 12);
+    const lastBase = base + Math.floor((phase + (n12 - 1) * down) / up);
     const first = base - before - start;
     const length = lastBase + after + 1 - base + before;
     k.heap16.set(history.subarray(first, first + length), IN >> 1);
