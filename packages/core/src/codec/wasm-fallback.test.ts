@@ -8,7 +8,8 @@ describe('the resampler without WebAssembly SIMD', () => {
 
   it('computes in JavaScript, with the same results as the JavaScript path', async () => {
     // An engine without SIMD rejects the module: validate() says false.
-    vi.stubGlobal('WebAssembly', { ...WebAssembly, validate: () => false });
+    const wasmApi = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
+    vi.stubGlobal('WebAssembly', Object.assign(Object.create(wasmApi), { validate: () => false }));
     const { hasWasmKernel } = await import('./wasm-kernel.js');
     const { createResampler, createResamplerOn } = await import('./resampler.js');
     expect(hasWasmKernel()).toBe(false);
