@@ -269,6 +269,8 @@ export function createResampler(fromRate: number, toRate: number): Resampler {
  * the WebAssembly SIMD kernel where it takes the filter (see `wasm-kernel.ts`), `'auto'` is
  * `'wasm'`. For tests and benchmarks.
  *
+ * @example
+ * const fallback = createResamplerOn(8000, 16000, 'js'); // as on an engine without SIMD
  * @internal
  */
 export function createResamplerOn(

@@ -83,6 +83,8 @@ function getKernel(): Kernel | null {
 /**
  * Whether this process has the kernel (it needs WebAssembly SIMD, which Node.js 20 has).
  *
+ * @example
+ * if (!hasWasmKernel()) console.warn('resampling in JavaScript');
  * @internal
  */
 export function hasWasmKernel(): boolean {
@@ -99,6 +101,8 @@ function sizeOf(filter: PolyphaseFilter): number {
  * Whether the kernel can compute `filter`: WebAssembly SIMD is available and the filter fits.
  * A resampler decides once, at creation, so that one stream never mixes the two paths.
  *
+ * @example
+ * const wasm = filter.kind === 'table' && kernelHandles(filter);
  * @internal
  */
 export function kernelHandles(filter: PolyphaseFilter): boolean {
@@ -159,6 +163,8 @@ function place(k: Kernel, filter: PolyphaseFilter): number {
  * `base`, which is `history[base - start]`; the history must hold every input their taps reach.
  * Only for filters {@link kernelHandles} accepts.
  *
+ * @example
+ * renderWasm(filter, history, start, base, phase, out, 0, out.length);
  * @internal
  */
 export function renderWasm(
