@@ -84,7 +84,7 @@ function getKernel(): Kernel | null {
  * Whether this process has the kernel (it needs WebAssembly SIMD, which Node.js 20 has).
  *
  * @example
- * if (!hasWasmKernel()) console.warn('resampling in JavaScript');
+ * const path = hasWasmKernel() ? 'wasm' : 'js';
  * @internal
  */
 export function hasWasmKernel(): boolean {
