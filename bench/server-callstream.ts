@@ -62,12 +62,8 @@ export async function startCallstream(
           options.sampleRate === undefined
             ? stream
             : stream.frames({ sampleRate: options.sampleRate });
-        let last = 0;
         for await (const frame of frames) {
-          // At the end, a resampling iterator hands out what its resampler held back as one
-          // more frame with the last frame's chunk: samples, not a frame of the call.
-          if (frame.chunk !== last) call.frame(frame.chunk, frame.timestamp, frame.samples.length);
-          last = frame.chunk;
+          call.frame(frame.chunk, frame.timestamp, frame.samples.length);
           replies?.push(frame.samples);
         }
       } catch {
