@@ -280,4 +280,36 @@ describe('inbound audio, payload edge cases', () => {
     expect(codes).toEqual(['ERR_INVALID_JSON']);
     expect(frames.map((f) => Array.from(f.samples))).toEqual([[1, 2, 3]]);
   });
+
+  it('refuses a text frame that is not UTF-8 as invalid JSON and keeps the stream, and reads multi-byte text', async () => {
+    const { connect, nextStream } = await startServer();
+    const streamP = nextStream();
+    const platform = await connect();
+    platform.start({ encoding: 'audio/x-l16', sampleRate: 8000 });
+    const stream = await streamP;
+    const codes: string[] = [];
+    stream.on('frameError', (e) => codes.push(e.code));
+    const stops: string[] = [];
+    stream.on('stop', (e) => stops.push(e.reason));
+    const got = collect(stream);
+    const head =
+      '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
+    platform.send(`${head}1,"payload":"AQACAAMA"}}`);
+    // A stray continuation byte in a text frame: the server does not check UTF-8 itself.
+    const bad = Buffer.from(`${head}2,"payload":"AQACAAMA"},"extra_headers":"a=?"}`);
+    bad[bad.indexOf('?')] = 0x80;
+    platform.ws.send(bad, { binary: false });
+    platform.send(`${head}3,"payload":"BAAFAAYA"},"extra_headers":"name=Zoë €"}`);
+    platform.send('{"event":"stop","streamId":"stream-1","reason":"fin 😀"}');
+    await new Promise((r) => setTimeout(r, 100));
+    await platform.close();
+    const frames = await got;
+    expect(codes).toEqual(['ERR_INVALID_JSON']);
+    expect(frames.map((f) => [f.chunk, Array.from(f.samples)])).toEqual([
+      [1, [1, 2, 3]],
+      [3, [4, 5, 6]],
+    ]);
+    expect(stops).toEqual(['fin 😀']);
+    expect(stream.stats.malformed).toBe(1);
+  });
 });

@@ -107,7 +107,8 @@ export function acceptStream(
 
   socket.on('message', (data, isBinary) => {
     if (isBinary) stream[kReceiveBinary]();
-    else stream[kReceive](String(data));
+    // A Buffer (ws's default binaryType) is read as bytes; the reader checks UTF-8 itself.
+    else stream[kReceive](Buffer.isBuffer(data) ? data : String(data));
   });
   socket.on('pong', () => {
     alive = true;

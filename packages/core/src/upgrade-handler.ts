@@ -127,6 +127,9 @@ export class UpgradeHandler {
       maxPayload: this.#maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      // The stream's reader checks UTF-8 itself, on the messages that are not media in the
+      // usual layout (those are proven ASCII): ws need not check every byte of every frame.
+      skipUTF8Validation: true,
     });
     // ws puts its own 'error' listener on the socket first thing (and destroys a socket that is
     // no longer readable or writable), so ours can go.

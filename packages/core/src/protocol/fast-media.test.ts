@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { createFrameDecoder, decodeWire } from '../codec/frame-codec.js';
-import { MEDIA_PREFIX, parseMediaFast } from './fast-media.js';
+import { MEDIA_PREFIX, parseMediaFast, parseMediaFastBytes } from './fast-media.js';
 import { InboundReader, parseMessage, parseMessageGeneral } from './parse.js';
 
 type Outcome = { message: unknown } | { code: string };
@@ -47,6 +48,30 @@ function streamOutcome(text: string): Outcome & { samples?: number[] } {
   return { ...result, samples: Array.from(reader.samples ?? []) };
 }
 
+/** How often the byte path decided, for the tests that must not be vacuous. */
+let bytesDecided = 0;
+
+/**
+ * The stream's byte path: for valid UTF-8, exactly what the text path gives on its decoding
+ * (message, error, samples); for anything else `ERR_INVALID_JSON`. When the byte fast path
+ * decides, its message is the general parser's. Returns whether it decided.
+ */
+function bytesAgree(data: Buffer): boolean {
+  const result = outcome(() => reader.readBytes(data), '');
+  const got =
+    'message' in result && (result.message as { event: string }).event === 'media'
+      ? { ...result, samples: Array.from(reader.samples ?? []) }
+      : result;
+  expect(got).toStrictEqual(
+    isUtf8(data) ? streamOutcome(data.toString('utf8')) : { code: 'ERR_INVALID_JSON' },
+  );
+  const fast = parseMediaFastBytes(data);
+  if (fast === undefined || !isStrictBase64(fast.payload)) return false;
+  expect({ message: fast }).toStrictEqual(outcome(parseMessageGeneral, data.toString('utf8')));
+  bytesDecided++;
+  return true;
+}
+
 /**
  * The fast path either declines or gives exactly the general result, parseMessage agrees with
  * the general path plus the strict payload check, and so does the stream's reader, with the
@@ -68,7 +93,11 @@ function agrees(text: string): boolean {
         },
   );
   const fast = parseMediaFast(text);
-  if (fast === undefined || !isStrictBase64(fast.payload)) return false;
+  const decided = fast !== undefined && isStrictBase64(fast.payload);
+  // The bytes of the text decide exactly when the text does, unless it holds non-ASCII.
+  // eslint-disable-next-line no-control-regex
+  expect(bytesAgree(Buffer.from(text))).toBe(decided && /^[\x00-\x7f]*$/.test(text));
+  if (!decided) return false;
   expect({ message: fast }).toStrictEqual(outcome(parseMessageGeneral, text));
   return true;
 }
@@ -201,12 +230,15 @@ function applyMutation(text: string, m: Mutation): string {
 
 describe('the media fast path', () => {
   it('decides every media message in the platforms layout, exactly as the general path does', () => {
+    const before = bytesDecided;
     fc.assert(
       fc.property(parts(true), (p) => {
         expect(agrees(canonical(p))).toBe(true);
       }),
       { numRuns: 2000 },
     );
+    // The byte path declines only texts with non-ASCII characters (some stream ids here).
+    expect(bytesDecided - before).toBeGreaterThan(1000);
   });
 
   it('agrees with the general path on that layout with odd values, escapes and invalid text', () => {
@@ -292,5 +324,76 @@ describe('the media fast path', () => {
     expect(outcome(parseMessage, `{"event":"media",${body},"payload":"${payload}A"}}`)).toEqual({
       code: 'ERR_INVALID_BASE64',
     });
+  });
+
+  it('reads the bytes of a message as the general parser reads its text, whatever the bytes', () => {
+    // Bytes above 0x7f anywhere: multi-byte characters, cut or stray continuation bytes,
+    // overlong forms, surrogates and the like, in the payload or in the other fields.
+    const odd = fc.constantFrom(
+      ...[[0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xc3], [0xa9], [0xe2, 0x82]],
+      ...[[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xff], [0xfe, 0xff], [0x80]],
+    );
+    const edit = fc.record({ at: fc.nat(), bytes: odd, replace: fc.boolean() });
+    fc.assert(
+      fc.property(parts(true), fc.array(edit, { minLength: 1, maxLength: 3 }), (p, edits) => {
+        let data = Buffer.from(canonical(p));
+        for (const { at, bytes, replace } of edits) {
+          const i = at % (data.length + 1);
+          const rest = data.subarray(replace ? Math.min(i + bytes.length, data.length) : i);
+          data = Buffer.concat([data.subarray(0, i), Buffer.from(bytes), rest]);
+        }
+        bytesAgree(data);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('gives multi-byte characters in the fields other than the payload the general result', () => {
+    const reader0 = new InboundReader();
+    for (const streamId of ['é', 'caf\u00e9', '😀-€', 'Ł']) {
+      for (const extra of ['', ',"extra_headers":"ü=1"', ',"extra_headers":"a=1"']) {
+        const text = `{"event":"media","sequenceNumber":1,"streamId":"${streamId}","media":{"track":"inbound","timestamp":"1","chunk":1,"payload":"AAAA"}${extra}}`;
+        expect(bytesAgree(Buffer.from(text))).toBe(false);
+        const message = reader.readBytes(Buffer.from(text));
+        expect(message).toStrictEqual(parseMessageGeneral(text));
+        expect(message).toMatchObject({ streamId: JSON.parse(`"${streamId}"`) as string });
+        // Before start (no decoder), the same: the general parser on the decoded text.
+        expect(reader0.readBytes(Buffer.from(text))).toStrictEqual(parseMessageGeneral(text));
+      }
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 with ERR_INVALID_JSON, before start and after', () => {
+    const text = `{"event":"media",${body},"payload":"AAAA"}}`;
+    const bad = Buffer.from(text.replace('"s"', '"s\udcff"'));
+    bad[bad.indexOf('"s') + 2] = 0xff;
+    expect(isUtf8(bad)).toBe(false);
+    expect(outcome(() => reader.readBytes(bad), '')).toStrictEqual({ code: 'ERR_INVALID_JSON' });
+    expect(outcome(() => new InboundReader().readBytes(bad), '')).toStrictEqual({
+      code: 'ERR_INVALID_JSON',
+    });
+    // A stop with a lone surrogate encoded in UTF-8 (not UTF-8): refused, not replaced.
+    const stop = Buffer.concat([
+      Buffer.from('{"event":"stop","streamId":"s","reason":"'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('"}'),
+    ]);
+    expect(outcome(() => reader.readBytes(stop), '')).toStrictEqual({ code: 'ERR_INVALID_JSON' });
+  });
+
+  it('decides the 20 ms payload sizes of every format from the bytes', () => {
+    for (const bytes of [160, 320, 640, 960]) {
+      const payload = b64(new Uint8Array(bytes).map((_, i) => i * 7));
+      const text = `{"event":"media","sequenceNumber":42,"streamId":"s","media":{"track":"outbound","timestamp":1705312200000,"chunk":"41","payload":"${payload}"}}`;
+      expect(parseMediaFastBytes(Buffer.from(text))).toStrictEqual({
+        event: 'media',
+        sequenceNumber: 42,
+        streamId: 's',
+        track: 'outbound',
+        timestamp: 1705312200000,
+        chunk: 41,
+        payload,
+      });
+    }
   });
 });

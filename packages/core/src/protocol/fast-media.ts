@@ -29,6 +29,7 @@
  * whitespace, escapes, fractions, `null`, extra keys) goes to `JSON.parse`.
  */
 
+import { isAscii } from 'node:buffer';
 import { createMediaMessage } from './fields.js';
 import type { MediaMessage, Track } from './messages.js';
 
@@ -73,10 +74,50 @@ export function parseMediaFast(text: string): MediaMessage | undefined {
   const start = HEAD.lastIndex;
   const end = text.indexOf('"', start);
   if (end === -1) return undefined;
-  const payload = text.slice(start, end);
   TAIL.lastIndex = end;
   if (!TAIL.test(text)) return undefined;
-  // HEAD matched, so the layout is known: walk it to read the values.
+  return readMedia(text, text.slice(start, end));
+}
+
+/** The bytes of `"payload":"`, which ends the layout's head. */
+const PAYLOAD_KEY = Buffer.from('"payload":"', 'latin1');
+const PREFIX_BYTES = Buffer.from(MEDIA_PREFIX, 'latin1');
+
+/**
+ * {@link parseMediaFast} on the UTF-8 bytes of a message, without decoding them to a string:
+ * for every `data`, the result is what `parseMediaFast(data.toString('utf8'))` gives, or
+ * `undefined` (the caller then takes the general path). The same caveat holds: the payload is
+ * not checked.
+ *
+ * Native searches find the end of the head (the first `"payload":"`: every quote before it in
+ * the layout is part of a key or ends a value without quotes inside, so it cannot occur earlier)
+ * and the payload's closing quote. The head and the tail (a few hundred bytes) are proven ASCII,
+ * where Latin-1 and UTF-8 read the same, and become short strings for the same expressions. A
+ * payload byte above 0x7f becomes a character the strict base64 check refuses.
+ *
+ * @internal
+ */
+export function parseMediaFastBytes(data: Buffer): MediaMessage | undefined {
+  // Decline other events at once, before searching a long message.
+  if (data.length < PREFIX_BYTES.length || data.compare(PREFIX_BYTES, 0, 16, 0, 16) !== 0) {
+    return undefined;
+  }
+  const key = data.indexOf(PAYLOAD_KEY);
+  if (key === -1) return undefined;
+  const start = key + PAYLOAD_KEY.length;
+  const end = data.indexOf(0x22, start);
+  if (end === -1) return undefined;
+  if (!isAscii(data.subarray(0, start)) || !isAscii(data.subarray(end))) return undefined;
+  const head = data.toString('latin1', 0, start);
+  HEAD.lastIndex = 0;
+  if (!HEAD.test(head) || HEAD.lastIndex !== start) return undefined;
+  TAIL.lastIndex = 0;
+  if (!TAIL.test(data.toString('latin1', end))) return undefined;
+  return readMedia(head, data.toString('latin1', start, end));
+}
+
+/** Reads the values from `text`, which starts with a head HEAD has matched. */
+function readMedia(text: string, payload: string): MediaMessage {
   let i = readInteger(text, SEQUENCE_NUMBER_AT);
   const sequenceNumber = scanned;
   const streamIdEnd = text.indexOf('"', i + STREAM_ID_GAP);

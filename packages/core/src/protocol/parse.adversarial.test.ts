@@ -179,6 +179,26 @@ describe('parsing hostile frames takes time linear in their size', () => {
     expect(after.stats.frames.inbound).toBeGreaterThan(2000); // the normal frames were decoded
   });
 
+  it('the stream on the bytes of each frame: every hostile frame costs per character within a factor of a normal one', () => {
+    const before = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+    const after = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+    after[kReceive](Buffer.from(start));
+    expect(after.tracks).toEqual(['inbound']);
+    // Encoded once, outside the timed loops (the texts are ASCII: as many bytes as characters).
+    const encoded = new Map<string, Buffer>();
+    const bytes = (t: string): Buffer => {
+      let data = encoded.get(t);
+      if (data === undefined) encoded.set(t, (data = Buffer.from(t)));
+      return data;
+    };
+    const receiveNormal = (t: string): void => after[kReceive](bytes(t));
+    for (const stream of [before, after]) {
+      const receive = (t: string): void => stream[kReceive](bytes(t));
+      expect(ratios(receiveNormal, receive).filter(({ ratio }) => ratio > FACTOR)).toEqual([]);
+    }
+    expect(after.stats.frames.inbound).toBeGreaterThan(2000); // the normal frames were decoded
+  });
+
   it('parseExtraHeaders: hostile header strings cost per character within a factor of a normal one', () => {
     const headers: [string, string][] = [
       ['deep arrays', `{"a":${'['.repeat(SIZE / 2 - 4)}${']'.repeat(SIZE / 2 - 4)}}`],

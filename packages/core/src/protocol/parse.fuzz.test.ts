@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,27 @@ function check(text: string): void {
   live[kReceive](text); // never throws
   if ('code' in want) expect(liveErrors.at(-1)).toBe(want.code);
   expect(live.stats.malformed).toBe(malformed + ('code' in want || duplicateStart ? 1 : 0));
+  checkBytes(Buffer.from(text));
+}
+
+/** The reader's and the live stream's byte path: the text path's outcome on the decoded bytes. */
+function checkBytes(data: Buffer): void {
+  const want = isUtf8(data)
+    ? withSamples(outcome((t) => reader.read(t), data.toString('utf8')))
+    : { code: 'ERR_INVALID_JSON' };
+  expect(withSamples(outcome(() => reader.readBytes(data), ''))).toStrictEqual(want);
+  const malformed = live.stats.malformed;
+  const duplicateStart = 'message' in want && (want.message as { event: string }).event === 'start';
+  live[kReceive](data); // never throws
+  if ('code' in want) expect(liveErrors.at(-1)).toBe(want.code);
+  expect(live.stats.malformed).toBe(malformed + ('code' in want || duplicateStart ? 1 : 0));
+}
+
+function withSamples(result: Outcome): Outcome {
+  if (!('message' in result) || (result.message as { event: string }).event !== 'media') {
+    return result;
+  }
+  return { ...result, samples: Array.from(reader.samples ?? []) };
 }
 
 const payload = fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64'));
@@ -188,6 +210,19 @@ describe('fuzzing the inbound parse path', () => {
         check,
       ),
       { numRuns: 800 },
+    );
+  });
+
+  it('gives the text path result, or ERR_INVALID_JSON, for the bytes of messages with random bytes', () => {
+    const bytes = fc.uint8Array({ minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(message, fc.nat(), bytes, fc.boolean(), (text, at, inserted, replace) => {
+        const data = Buffer.from(text);
+        const i = at % (data.length + 1);
+        const rest = data.subarray(replace ? Math.min(i + inserted.length, data.length) : i);
+        checkBytes(Buffer.concat([data.subarray(0, i), inserted, rest]));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { isNumericText } from './fields.js';
-import { parseMessage } from './parse.js';
+import { createFrameDecoder } from '../codec/frame-codec.js';
+import { InboundReader, parseMessage } from './parse.js';
 
 /** Parses, and fails the property on anything thrown that is not a CallstreamError. */
 function parsesOrRefuses(text: string): void {
@@ -75,6 +76,34 @@ function mutate(value: Json, path: (string | number)[], replacement: Json | unde
   }
   return copy;
 }
+
+/** The stream's byte path, before and after start, on any bytes: a message or a CallstreamError. */
+const readers = [new InboundReader(), new InboundReader()];
+readers[1]?.decodeWith(createFrameDecoder({ encoding: 'audio/x-l16', sampleRate: 16000 }));
+function readsOrRefuses(data: Uint8Array): void {
+  for (const reader of readers) {
+    try {
+      expect(typeof reader.readBytes(Buffer.from(data)).event).toBe('string');
+    } catch (err) {
+      if (!(err instanceof CallstreamError)) throw err;
+      expect(err.code).toMatch(
+        /^ERR_(INVALID_(JSON|MESSAGE|START|MEDIA|DTMF|FIELD|BASE64)|ODD_LENGTH)$/,
+      );
+    }
+  }
+}
+
+describe('InboundReader.readBytes on arbitrary input', () => {
+  it('returns a message or throws a CallstreamError for any bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), readsOrRefuses), { numRuns: 2000 });
+  });
+
+  it('returns a message or throws a CallstreamError for a media prefix followed by any bytes', () => {
+    const prefix = Buffer.from('{"event":"media","sequenceNumber":1,"streamId":"s","media":{');
+    const data = fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.concat([prefix, b]));
+    fc.assert(fc.property(data, readsOrRefuses), { numRuns: 1000 });
+  });
+});
 
 describe('parseMessage on arbitrary input', () => {
   it('returns a message or throws a CallstreamError for any string', () => {

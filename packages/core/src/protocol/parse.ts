@@ -14,10 +14,11 @@
  * hostile frame costs what its size costs.
  */
 
+import { isUtf8 } from 'node:buffer';
 import { decodeBase64Into } from '../codec/base64.js';
 import { createByteScratch, type ByteScratch } from '../codec/byte-scratch.js';
 import { CallstreamError } from '../errors.js';
-import { parseMediaFast } from './fast-media.js';
+import { parseMediaFast, parseMediaFastBytes } from './fast-media.js';
 import type { InboundMessage, MediaMessage } from './messages.js';
 import { parseMessageGeneral } from './parse-general.js';
 
@@ -109,6 +110,43 @@ export class InboundReader {
         return fast;
       }
     }
+    return this.#readGeneral(text, decode);
+  }
+
+  /**
+   * {@link read} on the bytes of a text message as the socket delivers them, so that a socket
+   * may skip its own UTF-8 validation: returns what `read(data.toString('utf8'))` returns (or
+   * throws what it throws) when `data` is valid UTF-8, and throws `ERR_INVALID_JSON` when it is
+   * not (JSON text is UTF-8). A media message in the usual layout is read from the bytes
+   * without decoding them to a string or calling `JSON.parse`; anything else is checked for
+   * UTF-8, decoded and given to the general path.
+   *
+   * @example
+   * socket.on('message', (data: Buffer) => {
+   *   const msg = reader.readBytes(data);
+   *   if (msg.event === 'media') deliver(reader.samples);
+   * });
+   */
+  readBytes(data: Buffer): InboundMessage {
+    this.samples = undefined;
+    const decode = this.#decode;
+    if (decode !== undefined) {
+      const fast = parseMediaFastBytes(data);
+      if (fast !== undefined) {
+        // An ASCII head and tail and a strict base64 payload: valid UTF-8, read as read() would.
+        const samples = tryDecode(decode, fast);
+        if (samples !== undefined) {
+          this.samples = samples;
+          return fast;
+        }
+      }
+    }
+    if (!isUtf8(data)) throw new CallstreamError('ERR_INVALID_JSON', 'Frame is not valid UTF-8');
+    const text = data.toString('utf8');
+    return decode === undefined ? parseMessageGeneral(text) : this.#readGeneral(text, decode);
+  }
+
+  #readGeneral(text: string, decode: PayloadDecoder): InboundMessage {
     // Anything else, or a payload the decoder refused: the general path says exactly what the
     // text is (not JSON, a payload with JSON escapes that decodes fine, ...).
     const message = parseMessageGeneral(text);

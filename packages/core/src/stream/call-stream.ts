@@ -196,13 +196,13 @@ export class CallStream
     await this.closed;
   }
 
-  /** @internal A text message arrived. */
-  [kReceive](text: string): void {
+  /** @internal A text message arrived: its bytes as the socket delivers them, or its text. */
+  [kReceive](data: Buffer | string): void {
     this.stats.messages++;
     let msg: InboundMessage;
     const reader = this.#reader;
     try {
-      msg = reader.read(text);
+      msg = typeof data === 'string' ? reader.read(data) : reader.readBytes(data);
     } catch (err) {
       this.#malformed(err);
       return;
