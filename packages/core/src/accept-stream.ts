@@ -88,7 +88,8 @@ export function acceptStream(
       return socket.readyState === OPEN;
     },
     canSend: drained,
-    send: (text) => socket.send(text),
+    // Every message is a text frame, also those given as their UTF-8 bytes (playAudio).
+    send: (message) => socket.send(message, { binary: false }),
     cork: () => raw._socket?.cork(),
     uncork: () => {
       raw._socket?.uncork();

@@ -38,6 +38,7 @@ export {
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
+  serializePlayAudioBytes,
   serializeSendDtmf,
 } from './protocol/serialize.js';
 export {
@@ -67,7 +68,12 @@ export { decodeL16Into, encodeL16Into } from './codec/l16.js';
 export { isSupportedRate, resample } from './codec/resampler.js';
 export { decodeBase64Into } from './codec/base64.js';
 export { createByteScratch } from './codec/byte-scratch.js';
-export { createFrameDecoder, createFrameEncoder, decodeWire } from './codec/frame-codec.js';
+export {
+  createFrameDecoder,
+  createFrameEncoder,
+  createWireEncoder,
+  decodeWire,
+} from './codec/frame-codec.js';
 export { WAV_HEADER_BYTES, wavHeader } from './record/wav.js';
 export { createWavWriter } from './record/wav-writer.js';
 

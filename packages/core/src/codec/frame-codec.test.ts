@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { CallstreamErrorCode } from '../errors.js';
 import { isCallstreamError } from '../errors.js';
 import type { MediaFormat } from '../protocol/messages.js';
-import { createFrameDecoder, createFrameEncoder, decodeWire } from './frame-codec.js';
+import {
+  createFrameDecoder,
+  createFrameEncoder,
+  createWireEncoder,
+  decodeWire,
+} from './frame-codec.js';
 import { decodeMulaw, encodeMulaw } from './mulaw.js';
 
 const MULAW: MediaFormat = { encoding: 'audio/x-mulaw', sampleRate: 8000 };
@@ -178,6 +183,31 @@ describe('createFrameEncoder', () => {
         expect(sameSamples(decode(encode(pcm)), expected)).toBe(true);
       }
     }
+  });
+});
+
+describe('createWireEncoder', () => {
+  it('gives the wire bytes of the known vectors', () => {
+    expect(Buffer.from(createWireEncoder(L16_16K)(Int16Array.from(VECTOR_SAMPLES)))).toEqual(
+      Buffer.from(VECTOR_BASE64, 'base64'),
+    );
+    expect(Array.from(createWireEncoder(MULAW)(Int16Array.of(0, 32767, -32768, -8, 8)))).toEqual([
+      0xff, 0x80, 0x00, 0x7e, 0xfe,
+    ]);
+  });
+
+  it('gives the bytes of the base64 the frame encoder gives, across growing frame sizes', () => {
+    for (const format of [MULAW, L16_16K]) {
+      const wire = createWireEncoder(format);
+      const encode = createFrameEncoder(format);
+      for (const samples of [160, 4000, 3, 20_000, 0, 160]) {
+        const pcm = Int16Array.from({ length: samples }, (_, i) => ((i * 7919) % 65536) - 32768);
+        expect(Buffer.from(wire(pcm)).toString('base64')).toBe(encode(pcm));
+      }
+    }
+    expect(codeOf(() => createWireEncoder({ encoding: 'audio/x-mulaw', sampleRate: 16000 }))).toBe(
+      'ERR_UNSUPPORTED_FORMAT',
+    );
   });
 });
 

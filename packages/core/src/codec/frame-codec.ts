@@ -107,6 +107,38 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
 }
 
 /**
+ * Creates the wire encoder of one stream's outgoing audio: PCM at the format's rate in, its wire
+ * bytes (mu-law, or little-endian L16) out, as a view of a shared scratch buffer that the next
+ * call of any encoder overwrites: use the bytes before then (for a `playAudio` message, with
+ * `serializePlayAudioBytes`). Allocates nothing once the scratch is big enough.
+ *
+ * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation, as {@link createFrameEncoder}.
+ * @example
+ * const encode = createWireEncoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
+ * const bytes = encode(pcm8k); // 160 samples → 160 mu-law bytes
+ * socket.send(serializePlayAudioBytes(streamId, 'audio/x-mulaw', 8000, bytes), { binary: false });
+ */
+export function createWireEncoder(format: MediaFormat): (pcm: Int16Array) => Uint8Array {
+  checkFormat(format, 'outbound');
+  encodeScratch ??= createByteScratch();
+  const scratch = encodeScratch;
+  if (format.encoding === 'audio/x-mulaw') {
+    return (pcm) => {
+      ensureCapacity(scratch, pcm.length);
+      encodeMulawInto(pcm, scratch.buffer, pcm.length);
+      return scratch.buffer.subarray(0, pcm.length);
+    };
+  }
+  return (pcm) => {
+    const byteLength = pcm.length * 2;
+    ensureCapacity(scratch, byteLength);
+    if (HOST_IS_LITTLE_ENDIAN) scratch.int16.set(pcm);
+    else encodeL16Into(pcm, scratch.buffer, pcm.length);
+    return scratch.buffer.subarray(0, byteLength);
+  };
+}
+
+/**
  * Creates the encoder of one stream's outgoing audio: PCM at the format's rate in, the base64
  * `playAudio` payload out. Works in a reused scratch buffer; the only allocation is the string.
  *

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { parseCommand } from './parse-command.js';
@@ -6,6 +7,7 @@ import {
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
+  serializePlayAudioBytes,
   serializeSendDtmf,
   serializeStopCommand,
 } from './serialize.js';
@@ -39,6 +41,45 @@ describe('server → platform commands', () => {
       '{"event":"playAudio","streamId":"b","media":{"contentType":"audio/x-mulaw","sampleRate":8000,"payload":"/w=="}}',
     );
     expect(serializePlayAudio('b', 'audio/x-mulaw', 16000, '/w==')).toContain('"sampleRate":16000');
+  });
+
+  it('writes playAudio bytes equal to the text, base64 by the loop and by Node, for every length', () => {
+    // Every length from 0 to beyond the loop's limit, and 20 ms frames of every format.
+    const lengths = [...Array.from({ length: 400 }, (_, n) => n), 640, 960, 4800];
+    for (const n of lengths) {
+      const wire = new Uint8Array(n).map((_, i) => (i * 151 + n) & 0xff);
+      const base64 = Buffer.from(wire).toString('base64');
+      for (const [id, encoding, rate] of [
+        [STREAM, 'audio/x-mulaw', 8000],
+        ['é-"\\-😀', 'audio/x-l16', 24000],
+      ] as const) {
+        const bytes = serializePlayAudioBytes(id, encoding, rate, wire);
+        expect(bytes.toString('utf8')).toBe(serializePlayAudio(id, encoding, rate, base64));
+      }
+    }
+  });
+
+  it('writes playAudio bytes from a view inside a larger buffer, and a fresh buffer each time', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(16), (data, skip) => {
+        const big = Buffer.concat([Buffer.alloc(skip, 0xaa), Buffer.from(data), Buffer.alloc(3)]);
+        const view = big.subarray(skip, skip + data.length);
+        const first = serializePlayAudioBytes(STREAM, 'audio/x-l16', 16000, view);
+        const text = serializePlayAudio(
+          STREAM,
+          'audio/x-l16',
+          16000,
+          Buffer.from(data).toString('base64'),
+        );
+        expect(first.toString('utf8')).toBe(text);
+        serializePlayAudioBytes(STREAM, 'audio/x-l16', 16000, new Uint8Array(data.length).fill(1));
+        expect(first.toString('utf8')).toBe(text); // the next message did not overwrite it
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => serializePlayAudioBytes(STREAM, 'audio/x-mulaw', 0.5, new Uint8Array(3))).toThrow(
+      /sampleRate must be a positive integer/,
+    );
   });
 
   it('escapes a streamId that needs it', () => {

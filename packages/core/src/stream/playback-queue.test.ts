@@ -9,7 +9,7 @@ function queue() {
   const sent: Record<string, unknown>[] = [];
   const sink: PlaybackSink = {
     open: true,
-    send: (text) => sent.push(JSON.parse(text) as Record<string, unknown>),
+    send: (message) => sent.push(JSON.parse(String(message)) as Record<string, unknown>),
     cork: () => {},
     uncork: () => {},
   };

@@ -1,21 +1,24 @@
-import { createFrameEncoder } from '../codec/frame-codec.js';
+import { createWireEncoder } from '../codec/frame-codec.js';
 import type { MediaFormat } from '../protocol/messages.js';
 import {
   serializeCheckpoint,
   serializeClearAudio,
-  serializePlayAudio,
+  serializePlayAudioBytes,
 } from '../protocol/serialize.js';
 import { startPacing, stopPacing } from './pacer.js';
 import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
 import { PlaybackJob } from './playback-job.js';
 import type { StreamStats } from './stats.js';
 
-/** Where the queue writes: the stream's socket. `cork`/`uncork` merge a burst into one write. */
+/**
+ * Where the queue writes: the stream's socket. Each message is a text frame, given as its text
+ * or as its UTF-8 bytes (`playAudio`); `cork`/`uncork` merge a burst into one write.
+ */
 export interface PlaybackSink {
   readonly open: boolean;
   /** False while the peer leaves too much unread in the socket: the queue holds its audio back. Absent: always true. */
   canSend?(): boolean;
-  send(text: string): void;
+  send(message: string | Buffer): void;
   cork(): void;
   uncork(): void;
 }
@@ -65,7 +68,7 @@ export class PlaybackQueue {
   #format: MediaFormat | undefined;
   #streamId = '';
   #streamRate = 8000;
-  #encode: ((pcm: Int16Array) => string) | undefined;
+  #encode: ((pcm: Int16Array) => Uint8Array) | undefined;
   /** When the platform's buffer runs dry: now + the audio it still holds. */
   #playEnd = 0;
   #clearing: { promise: Promise<void>; done: () => void } | undefined;
@@ -82,7 +85,7 @@ export class PlaybackQueue {
     this.#streamId = streamId;
     this.#streamRate = streamRate;
     this.#format = format;
-    this.#encode = createFrameEncoder(format);
+    this.#encode = createWireEncoder(format);
     this.#wake();
   }
 
@@ -212,9 +215,10 @@ export class PlaybackQueue {
   #sendAudio(job: PlaybackJob, pcm: Int16Array, now: number): void {
     const format = this.#format as MediaFormat;
     const ms = (pcm.length * 1000) / format.sampleRate;
-    const encode = this.#encode as (pcm: Int16Array) => string;
+    const encode = this.#encode as (pcm: Int16Array) => Uint8Array;
+    // The wire bytes are base64-encoded straight into the message's own buffer.
     this.#sink.send(
-      serializePlayAudio(this.#streamId, format.encoding, format.sampleRate, encode(pcm)),
+      serializePlayAudioBytes(this.#streamId, format.encoding, format.sampleRate, encode(pcm)),
     );
     const playAt = Math.max(this.#playEnd, now);
     job.startAt ??= playAt;
