@@ -281,7 +281,7 @@ describe('inbound audio, payload edge cases', () => {
     expect(frames.map((f) => Array.from(f.samples))).toEqual([[1, 2, 3]]);
   });
 
-  it('refuses a text frame that is not UTF-8 as invalid JSON and keeps the stream, and reads multi-byte text', async () => {
+  it('reads multi-byte text in every field but the payload, and fails the call with 1007 on a frame that is not UTF-8', async () => {
     const { connect, nextStream } = await startServer();
     const streamP = nextStream();
     const platform = await connect();
@@ -295,19 +295,20 @@ describe('inbound audio, payload edge cases', () => {
     const head =
       '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
     platform.send(`${head}1,"payload":"AQACAAMA"}}`);
-    // A stray continuation byte in a text frame: the server does not check UTF-8 itself.
-    const bad = Buffer.from(`${head}2,"payload":"AQACAAMA"},"extra_headers":"a=?"}`);
+    platform.send(`${head}2,"payload":"BAAFAAYA"},"extra_headers":"name=Zoë €"}`);
+    platform.send('{"event":"stop","streamId":"stream-1","reason":"fin 😀"}');
+    // A stray continuation byte in a text frame: the server leaves the UTF-8 check to the stream.
+    const bad = Buffer.from(`${head}3,"payload":"AQACAAMA"},"extra_headers":"a=?"}`);
     bad[bad.indexOf('?')] = 0x80;
     platform.ws.send(bad, { binary: false });
-    platform.send(`${head}3,"payload":"BAAFAAYA"},"extra_headers":"name=Zoë €"}`);
-    platform.send('{"event":"stop","streamId":"stream-1","reason":"fin 😀"}');
-    await new Promise((r) => setTimeout(r, 100));
-    await platform.close();
+    platform.send(`${head}4,"payload":"AQACAAMA"}}`); // after the failure: not read
+    const closed = await platform.closed;
     const frames = await got;
-    expect(codes).toEqual(['ERR_INVALID_JSON']);
+    expect(closed.code).toBe(1007);
+    expect(codes).toEqual(['ERR_SOCKET']);
     expect(frames.map((f) => [f.chunk, Array.from(f.samples)])).toEqual([
       [1, [1, 2, 3]],
-      [3, [4, 5, 6]],
+      [2, [4, 5, 6]],
     ]);
     expect(stops).toEqual(['fin 😀']);
     expect(stream.stats.malformed).toBe(1);

@@ -16,7 +16,7 @@ const OPEN = 1;
 
 /** ws keeps its net.Socket private; corking it merges a burst of sends into one write. */
 interface WithSocket {
-  _socket?: { cork(): void; uncork(): void } | null;
+  _socket?: { cork(): void; uncork(): void; end(): void } | null;
 }
 
 /**
@@ -98,6 +98,11 @@ export function acceptStream(
     },
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),
+    fail: (code, reason) => {
+      socket.close(code, reason);
+      // As ws does for a frame it refuses: the close frame is written first, then the end.
+      raw._socket?.end();
+    },
   };
   const stream = new CallStream(transport, resolved);
   const log = resolved.logger.child({

@@ -53,7 +53,7 @@ let bytesDecided = 0;
 
 /**
  * The stream's byte path: for valid UTF-8, exactly what the text path gives on its decoding
- * (message, error, samples); for anything else `ERR_INVALID_JSON`. When the byte fast path
+ * (message, error, samples); for anything else `ERR_SOCKET`, as ws reports invalid UTF-8. When the byte fast path
  * decides, its message is the general parser's. Returns whether it decided.
  */
 function bytesAgree(data: Buffer): boolean {
@@ -63,7 +63,7 @@ function bytesAgree(data: Buffer): boolean {
       ? { ...result, samples: Array.from(reader.samples ?? []) }
       : result;
   expect(got).toStrictEqual(
-    isUtf8(data) ? streamOutcome(data.toString('utf8')) : { code: 'ERR_INVALID_JSON' },
+    isUtf8(data) ? streamOutcome(data.toString('utf8')) : { code: 'ERR_SOCKET' },
   );
   const fast = parseMediaFastBytes(data);
   if (fast === undefined || !isStrictBase64(fast.payload)) return false;
@@ -363,14 +363,14 @@ describe('the media fast path', () => {
     }
   });
 
-  it('refuses bytes that are not UTF-8 with ERR_INVALID_JSON, before start and after', () => {
+  it('refuses bytes that are not UTF-8 with ERR_SOCKET, before start and after', () => {
     const text = `{"event":"media",${body},"payload":"AAAA"}}`;
     const bad = Buffer.from(text.replace('"s"', '"s\udcff"'));
     bad[bad.indexOf('"s') + 2] = 0xff;
     expect(isUtf8(bad)).toBe(false);
-    expect(outcome(() => reader.readBytes(bad), '')).toStrictEqual({ code: 'ERR_INVALID_JSON' });
+    expect(outcome(() => reader.readBytes(bad), '')).toStrictEqual({ code: 'ERR_SOCKET' });
     expect(outcome(() => new InboundReader().readBytes(bad), '')).toStrictEqual({
-      code: 'ERR_INVALID_JSON',
+      code: 'ERR_SOCKET',
     });
     // A stop with a lone surrogate encoded in UTF-8 (not UTF-8): refused, not replaced.
     const stop = Buffer.concat([
@@ -378,7 +378,7 @@ describe('the media fast path', () => {
       Buffer.from([0xed, 0xa0, 0x80]),
       Buffer.from('"}'),
     ]);
-    expect(outcome(() => reader.readBytes(stop), '')).toStrictEqual({ code: 'ERR_INVALID_JSON' });
+    expect(outcome(() => reader.readBytes(stop), '')).toStrictEqual({ code: 'ERR_SOCKET' });
   });
 
   it('decides the 20 ms payload sizes of every format from the bytes', () => {

@@ -144,6 +144,7 @@ const transport: StreamTransport = {
   uncork: () => {},
   close: () => {},
   terminate: () => {},
+  fail: () => {},
 };
 const start = serializeStart({
   sequenceNumber: 1,

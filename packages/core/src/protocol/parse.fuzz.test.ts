@@ -62,6 +62,7 @@ const transport: StreamTransport = {
   uncork: () => {},
   close: () => {},
   terminate: () => {},
+  fail: () => {},
 };
 const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
 const START = serializeStart({
@@ -100,11 +101,32 @@ function check(text: string): void {
   checkBytes(Buffer.from(text));
 }
 
-/** The reader's and the live stream's byte path: the text path's outcome on the decoded bytes. */
+/**
+ * The reader's and the live stream's byte path: the text path's outcome on the decoded bytes;
+ * for bytes that are not UTF-8, `ERR_SOCKET` and, on a stream of its own, the connection failed
+ * with 1007 and nothing read after it.
+ */
 function checkBytes(data: Buffer): void {
-  const want = isUtf8(data)
-    ? withSamples(outcome((t) => reader.read(t), data.toString('utf8')))
-    : { code: 'ERR_INVALID_JSON' };
+  if (!isUtf8(data)) {
+    expect(outcome(() => reader.readBytes(data), '')).toStrictEqual({ code: 'ERR_SOCKET' });
+    const closes: number[] = [];
+    const stream = new CallStream(
+      { ...transport, fail: (code) => closes.push(code) },
+      { startTimeoutMs: 60_000, heartbeatMs: 0 },
+    );
+    const errors: string[] = [];
+    stream.on('frameError', (err) => errors.push(err.code));
+    stream[kReceive](Buffer.from(START));
+    stream[kReceive](data);
+    stream[kReceive](Buffer.from(START)); // not read: it would be a duplicate start
+    expect({ errors, closes, malformed: stream.stats.malformed }).toStrictEqual({
+      errors: ['ERR_SOCKET'],
+      closes: [1007],
+      malformed: 1,
+    });
+    return;
+  }
+  const want = withSamples(outcome((t) => reader.read(t), data.toString('utf8')));
   expect(withSamples(outcome(() => reader.readBytes(data), ''))).toStrictEqual(want);
   const malformed = live.stats.malformed;
   const duplicateStart = 'message' in want && (want.message as { event: string }).event === 'start';
@@ -213,7 +235,7 @@ describe('fuzzing the inbound parse path', () => {
     );
   });
 
-  it('gives the text path result, or ERR_INVALID_JSON, for the bytes of messages with random bytes', () => {
+  it('gives the text path result, or fails the connection on invalid UTF-8, for the bytes of messages with random bytes', () => {
     const bytes = fc.uint8Array({ minLength: 1, maxLength: 4 });
     fc.assert(
       fc.property(message, fc.nat(), bytes, fc.boolean(), (text, at, inserted, replace) => {

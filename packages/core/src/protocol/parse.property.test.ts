@@ -87,7 +87,7 @@ function readsOrRefuses(data: Uint8Array): void {
     } catch (err) {
       if (!(err instanceof CallstreamError)) throw err;
       expect(err.code).toMatch(
-        /^ERR_(INVALID_(JSON|MESSAGE|START|MEDIA|DTMF|FIELD|BASE64)|ODD_LENGTH)$/,
+        /^ERR_(INVALID_(JSON|MESSAGE|START|MEDIA|DTMF|FIELD|BASE64)|ODD_LENGTH|SOCKET)$/,
       );
     }
   }

@@ -70,6 +70,9 @@ export function parseMessage(text: string): InboundMessage {
   return message;
 }
 
+/** The message of the error for a text frame that is not UTF-8 (what `ws` would report). */
+export const INVALID_UTF8 = 'WebSocket error: invalid UTF-8 in a text frame';
+
 /** Decodes one strict base64 payload to samples; throws a `CallstreamError` when it cannot. */
 export type PayloadDecoder = (payload: string) => Int16Array;
 
@@ -114,12 +117,13 @@ export class InboundReader {
   }
 
   /**
-   * {@link read} on the bytes of a text message as the socket delivers them, so that a socket
+   * {@link read} on the bytes of a text message as the socket delivers them, so that the socket
    * may skip its own UTF-8 validation: returns what `read(data.toString('utf8'))` returns (or
-   * throws what it throws) when `data` is valid UTF-8, and throws `ERR_INVALID_JSON` when it is
-   * not (JSON text is UTF-8). A media message in the usual layout is read from the bytes
-   * without decoding them to a string or calling `JSON.parse`; anything else is checked for
-   * UTF-8, decoded and given to the general path.
+   * throws what it throws) when `data` is valid UTF-8. When it is not, throws `ERR_SOCKET`, as
+   * `ws` reports invalid UTF-8 in a text frame, for which RFC 6455 fails the connection (close
+   * 1007). A media message in the usual layout is read from the bytes without decoding them as
+   * UTF-8 or calling `JSON.parse` (it is proven ASCII); anything else is checked for UTF-8,
+   * decoded and given to the general path.
    *
    * @example
    * socket.on('message', (data: Buffer) => {
@@ -141,7 +145,7 @@ export class InboundReader {
         }
       }
     }
-    if (!isUtf8(data)) throw new CallstreamError('ERR_INVALID_JSON', 'Frame is not valid UTF-8');
+    if (!isUtf8(data)) throw new CallstreamError('ERR_SOCKET', INVALID_UTF8);
     const text = data.toString('utf8');
     return decode === undefined ? parseMessageGeneral(text) : this.#readGeneral(text, decode);
   }

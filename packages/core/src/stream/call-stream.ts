@@ -72,6 +72,8 @@ export class CallStream
   #bytesPerSample = 1;
   #failure: CallstreamError | undefined;
   #isClosed = false;
+  /** A text frame was not UTF-8: the connection is failing, and nothing more is read. */
+  #unreadable = false;
   /** The `media` listeners, as one consumer of the fan-out (attached while there are any). */
   readonly #mediaListeners: FrameConsumer = {
     push: (frame) => this.#emit('media', frame),
@@ -198,6 +200,7 @@ export class CallStream
 
   /** @internal A text message arrived: its bytes as the socket delivers them, or its text. */
   [kReceive](data: Buffer | string): void {
+    if (this.#unreadable) return;
     this.stats.messages++;
     let msg: InboundMessage;
     const reader = this.#reader;
@@ -205,6 +208,12 @@ export class CallStream
       msg = typeof data === 'string' ? reader.read(data) : reader.readBytes(data);
     } catch (err) {
       this.#malformed(err);
+      // Invalid UTF-8 (the socket left that check to the reader): fail the connection as
+      // RFC 6455 says, and as ws does when it checks, with 1007; read nothing after it.
+      if (isCallstreamError(err, 'ERR_SOCKET')) {
+        this.#unreadable = true;
+        this.#transport.fail(1007, 'Invalid UTF-8');
+      }
       return;
     }
     if (msg.event === 'media') this.#onMedia(msg, reader.samples);

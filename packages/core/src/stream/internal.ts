@@ -5,6 +5,11 @@ export interface StreamTransport extends PlaybackSink {
   close(code: number, reason: string): void;
   /** Destroys the connection without a close handshake. */
   terminate(): void;
+  /**
+   * Fails the connection (RFC 6455 §7.1.7): sends a close frame with `code` and ends the
+   * connection without waiting for the peer's close frame.
+   */
+  fail(code: number, reason: string): void;
 }
 
 /** Symbols through which `acceptStream` feeds a stream; not part of the public API. */
