@@ -23,6 +23,7 @@ export default defineConfig({
         find: /^@callstream\/example-voice-bot\/script$/,
         replacement: example('voice-bot', 'script'),
       },
+      { find: /^@callstream\/control$/, replacement: src('control') },
     ],
   },
   test: {

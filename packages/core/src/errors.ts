@@ -57,6 +57,25 @@ export const ERROR_CODES = {
   ERR_RECORDING: { closeCode: undefined, message: 'The recording could not be written' },
   /** Bytes given as a WAV file are not one (no RIFF/WAVE header, no fmt or data chunk). */
   ERR_INVALID_WAV: { closeCode: undefined, message: 'Not a readable WAV file' },
+  /** `<Stream>` XML input that breaks a documented rule (`@callstream/control` `streamXml`). */
+  ERR_INVALID_STREAM_XML: { closeCode: undefined, message: 'Invalid <Stream> XML attributes' },
+  /** Stream REST parameters or ids that break a documented rule; nothing was sent. */
+  ERR_INVALID_STREAM_PARAMS: { closeCode: undefined, message: 'Invalid stream API parameters' },
+  /** The platform's REST API answered with an error status (or an unusable body). */
+  ERR_PLATFORM_HTTP: { closeCode: undefined, message: 'The platform API answered with an error' },
+  /** The platform's REST API did not answer within `timeoutMs`. */
+  ERR_PLATFORM_TIMEOUT: {
+    closeCode: undefined,
+    message: 'The platform API did not answer in time',
+  },
+  /** The platform's REST API could not be reached (DNS, refused or reset connection). */
+  ERR_PLATFORM_NETWORK: { closeCode: undefined, message: 'The platform API could not be reached' },
+  /** A status callback without a valid signature for its URL, parameters and auth token. */
+  ERR_INVALID_SIGNATURE: { closeCode: undefined, message: 'Invalid callback signature' },
+  /** A status callback that cannot be read (no Event, a bad body, a method other than GET/POST). */
+  ERR_INVALID_CALLBACK: { closeCode: undefined, message: 'Malformed status callback' },
+  /** A status callback body larger than `maxBytes`. */
+  ERR_CALLBACK_TOO_LARGE: { closeCode: undefined, message: 'Status callback body too large' },
 } as const satisfies Record<string, { closeCode: number | undefined; message: string }>;
 
 export type CallstreamErrorCode = keyof typeof ERROR_CODES;

@@ -1,8 +1,8 @@
 /**
  * `@callstream/core/internal`: the building blocks the sibling packages (`@callstream/http`,
- * `@callstream/fastify`, `@callstream/simulator`, `@callstream/nats`) share with core. **Unstable**: not part of the
- * public API, not covered by semver, and it may change in any release. Applications import
- * from `@callstream/core`.
+ * `@callstream/fastify`, `@callstream/simulator`, `@callstream/nats`, `@callstream/control`)
+ * share with core. **Unstable**: not part of the public API, not covered by semver, and it may
+ * change in any release. Applications import from `@callstream/core`.
  *
  * @example
  * import { StreamRegistry } from '@callstream/core';
@@ -17,6 +17,7 @@
  * @packageDocumentation
  */
 export { ERROR_CODES } from './errors.js';
+export { hmacBase64, matchesAnySignature, plivoV3Signature } from './auth/signature-v3.js';
 export { silentLogger } from './logger.js';
 export { parseCommand } from './protocol/parse-command.js';
 export { InboundReader } from './protocol/parse.js';
@@ -85,6 +86,8 @@ export type {
   SendDtmfCommand,
   StopCommand,
 } from './protocol/messages.js';
+export type { SignatureV3Input } from './auth/signature-v3.js';
+export type { SignedParams } from './auth/plivo-signed-url.js';
 export type { DtmfFields, MediaFields, StartFields } from './protocol/serialize-platform.js';
 export type { Dialect, MediaDirection, RateTable } from './protocol/media-formats.js';
 export type { StreamTransport } from './stream/internal.js';

@@ -20,30 +20,69 @@
 
 import { parse as parseQuery } from 'node:querystring';
 
+/** Parameters sent with a request (a form body, or extra query parameters): repeated keys as arrays. */
+export type SignedParams = Readonly<Record<string, string | readonly string[]>>;
+
 /**
  * The URL to sign for a GET request reaching `origin` (`scheme://host[:port]`) with request
- * target `target` (`/path?query`, as in `req.url`).
+ * target `target` (`/path?query`, as in `req.url`). `params` are merged into the query as
+ * plivo-node merges them (values appended to those of the same key, then all sorted).
  */
-export function plivoSignedUrl(origin: string, target: string): string {
-  const base = utf8Binary(origin);
+export function plivoSignedUrl(origin: string, target: string, params: SignedParams = {}): string {
+  const { base, query } = splitTarget(origin, target);
+  const sorted = sortedQuery(query, params);
+  return sorted === '' ? base : `${base}?${sorted}`;
+}
+
+/**
+ * The string Plivo signs for a POST request with body parameters `params` (plivo-node
+ * `construct_post_url`): the base URL; then `?` when there is a query or a parameter; the sorted
+ * query and a `.` when there are both; then every parameter as `key` + `value` (keys sorted,
+ * the values of a repeated key sorted), with no separators. Without parameters it is the GET form.
+ * Parameter text is not UTF-8 encoded twice (plivo-node encodes only the URL, nonce and token).
+ */
+export function plivoSignedPostUrl(origin: string, target: string, params: SignedParams): string {
+  const keys = Object.keys(params).sort();
+  if (keys.length === 0) return plivoSignedUrl(origin, target);
+  const { base, query } = splitTarget(origin, target);
+  const sorted = sortedQuery(query, {});
+  let body = '';
+  for (const key of keys) {
+    const value = params[key] as string | readonly string[];
+    if (typeof value === 'string') body += key + value;
+    else for (const v of [...value].sort()) body += key + v;
+  }
+  return `${base}?${sorted === '' ? '' : `${sorted}.`}${body}`;
+}
+
+/** `scheme://host[:port]/path` (UTF-8 encoded as plivo-node does) and the raw query of a target. */
+function splitTarget(origin: string, target: string): { base: string; query: string } {
   const rest = utf8Binary(target);
   const hash = rest.indexOf('#');
   const withoutHash = hash === -1 ? rest : rest.slice(0, hash);
   const question = withoutHash.indexOf('?');
   const path = question === -1 ? withoutHash : withoutHash.slice(0, question);
   const query = question === -1 ? '' : withoutHash.slice(question + 1);
-  const sorted = sortedQuery(query);
-  return sorted === '' ? base + path : `${base}${path}?${sorted}`;
+  return { base: utf8Binary(origin) + path, query };
 }
 
-function sortedQuery(query: string): string {
-  if (query === '') return '';
-  const params = parseQuery(query, '&', '=', { maxKeys: 0 });
+function sortedQuery(query: string, extra: SignedParams): string {
+  const merged = new Map<string, string[]>();
+  if (query !== '') {
+    const parsed = parseQuery(query, '&', '=', { maxKeys: 0 });
+    for (const key of Object.keys(parsed)) {
+      const value = parsed[key];
+      merged.set(key, Array.isArray(value) ? [...value] : [value ?? '']);
+    }
+  }
+  for (const key of Object.keys(extra)) {
+    const value = extra[key] as string | readonly string[];
+    const values = typeof value === 'string' ? [value] : [...value];
+    merged.set(key, [...(merged.get(key) ?? []), ...values]);
+  }
   const pairs: string[] = [];
-  for (const key of Object.keys(params).sort()) {
-    const value = params[key];
-    const values = Array.isArray(value) ? [...value].sort() : [value ?? ''];
-    for (const v of values) pairs.push(`${key}=${v}`);
+  for (const key of [...merged.keys()].sort()) {
+    for (const v of (merged.get(key) as string[]).sort()) pairs.push(`${key}=${v}`);
   }
   return pairs.join('&');
 }

@@ -5,9 +5,8 @@
  * rebuilt from the public origin (or the Host header) and every plausible scheme is tried.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { plivoSignedUrl, utf8Binary } from './plivo-signed-url.js';
+import { matchesAnySignature, plivoV3Signature } from './signature-v3.js';
 
 /** Options of {@link verifyPlivoSignature}. */
 export interface VerifyPlivoSignatureOptions {
@@ -86,28 +85,10 @@ function verify(req: IncomingMessage, options: VerifyPlivoSignatureOptions): boo
       ? hostOrigins(req.headers.host)
       : publicOrigins(options.publicUrl);
 
-  const provided = signatures
-    .split(',')
-    .map((signature) => Buffer.from(signature.trim(), 'utf8'))
-    .filter((signature) => signature.length > 0);
-  let matched = false;
-  for (const origin of origins) {
-    const expected = Buffer.from(sign(plivoSignedUrl(origin, target), nonce, authToken), 'utf8');
-    for (const signature of provided) {
-      // timingSafeEqual needs equal lengths; the expected length (44) is no secret.
-      if (signature.length === expected.length && timingSafeEqual(signature, expected)) {
-        matched = true;
-      }
-    }
-  }
-  return matched;
-}
-
-/** `base64(HMAC-SHA256(authToken, url + '.' + nonce))`, with plivo-node's text encoding. */
-function sign(url: string, nonce: string, authToken: string): string {
-  return createHmac('sha256', utf8Binary(authToken))
-    .update(`${url}.${utf8Binary(nonce)}`)
-    .digest('base64');
+  const expected = origins.map((origin) =>
+    plivoV3Signature({ method: 'GET', origin, target, nonce, authToken }),
+  );
+  return matchesAnySignature(signatures, expected);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
