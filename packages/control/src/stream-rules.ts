@@ -93,8 +93,8 @@ const ALNUM = /^[A-Za-z0-9]+$/;
  * it), markup, whitespace, C0 controls, DEL, and text XML 1.0 cannot hold (lone surrogates,
  * U+FFFE/U+FFFF).
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE_URL_TEXT =
+  // eslint-disable-next-line no-control-regex
   /["<>\s\u0000-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const URL_TEXT_NOTE = 'without ", <, >, whitespace or control characters';
 
