@@ -1,0 +1,279 @@
+import type { IncomingMessage } from 'node:http';
+import { CallstreamError } from '@callstream/core';
+import { verifyCallbackSignature } from './callback-signature.js';
+import {
+  parseStreamStatus,
+  toCallbackParams,
+  type CallbackParams,
+  type StreamStatusEvent,
+} from './stream-status.js';
+
+/** Options of {@link readStreamStatus} (and of the route helpers built on it). */
+export interface ReadStreamStatusOptions {
+  /**
+   * The auth token the platform signs callbacks with, or `false` to accept unsigned callbacks
+   * (local testing only: anyone who finds the URL can then post events). Required, so that
+   * forgetting it is an error rather than an open endpoint.
+   */
+  authToken: string | false;
+  /** The main account's token, for a sub-account's callbacks (Plivo `-Ma-V3`, Vobiz `MA-`). */
+  mainAuthToken?: string;
+  /**
+   * The URL the platform calls, as in `statusCallbackUrl`: an origin
+   * (`'https://app.example.com'`) or a full URL. Its scheme and host[:port] replace the request's
+   * (which are wrong behind a TLS proxy); when it has a path, that path replaces the request's too
+   * (a proxy that rewrites paths). The query always comes from the request. Default: the Host
+   * header, with http and https tried.
+   */
+  publicUrl?: string;
+  /** `'plivo'` (default) or `'vobiz'`: which signature headers to check. */
+  platform?: 'plivo' | 'vobiz';
+  /** Largest accepted body in bytes. Default 65 536. */
+  maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 65_536;
+const ORIGIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]+/;
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+type RequestWithBody = IncomingMessage & { body?: unknown; _body?: boolean };
+
+/**
+ * Reads, verifies and parses one stream status callback from a `node:http` request: the query
+ * of a GET, or the form-encoded (or JSON) body of a POST, at most `maxBytes`. When a body parser
+ * (Express's `express.urlencoded()`, `express.json()`, ...) has read the body already, its
+ * `req.body` is used instead.
+ *
+ * @throws {CallstreamError} (as a rejection) `ERR_INVALID_SIGNATURE` when the signature does not
+ * match, `ERR_CALLBACK_TOO_LARGE` for a body over `maxBytes`, `ERR_INVALID_CALLBACK` for another
+ * method, an unreadable body or no `Event`.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import { readStreamStatus } from '@callstream/control';
+ *
+ * createServer(async (req, res) => {
+ *   try {
+ *     const event = await readStreamStatus(req, {
+ *       authToken: process.env.PLIVO_AUTH_TOKEN ?? '',
+ *       publicUrl: 'https://app.example.com',
+ *     });
+ *     res.writeHead(200).end();
+ *     onStatus(event);
+ *   } catch {
+ *     res.writeHead(403).end();
+ *   }
+ * });
+ */
+export async function readStreamStatus(
+  req: IncomingMessage,
+  options: ReadStreamStatusOptions,
+): Promise<StreamStatusEvent> {
+  const { authToken, mainAuthToken, publicUrl, platform = 'plivo' } = checkOptions(options);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const method = req.method;
+  if (method !== 'GET' && method !== 'POST') {
+    throw new CallstreamError(
+      'ERR_INVALID_CALLBACK',
+      `Status callback with method ${String(method)}`,
+    );
+  }
+  const target = typeof req.url === 'string' ? targetOf(req.url) : undefined;
+  if (target === undefined) {
+    throw new CallstreamError('ERR_INVALID_CALLBACK', 'Status callback without a request target');
+  }
+  const body: CallbackParams =
+    method === 'POST' ? await readBody(req as RequestWithBody, maxBytes) : {};
+
+  if (authToken !== false) {
+    const urls = signedUrls(target, publicUrl, req.headers.host);
+    const verified = urls.some((url) =>
+      verifyCallbackSignature({
+        method,
+        url,
+        params: body,
+        headers: req.headers,
+        authToken,
+        mainAuthToken,
+        platform,
+      }),
+    );
+    if (!verified) {
+      throw new CallstreamError(
+        'ERR_INVALID_SIGNATURE',
+        'Status callback signature does not match',
+      );
+    }
+  }
+
+  if (method === 'POST') return parseStreamStatus(body);
+  const question = target.indexOf('?');
+  return parseStreamStatus(new URLSearchParams(question === -1 ? '' : target.slice(question + 1)));
+}
+
+/** The HTTP status a route answers for a `readStreamStatus` rejection. */
+export function statusCallbackHttpStatus(err: unknown): 400 | 403 | 413 | 500 {
+  if (!(err instanceof CallstreamError)) return 500;
+  if (err.code === 'ERR_INVALID_SIGNATURE') return 403;
+  if (err.code === 'ERR_CALLBACK_TOO_LARGE') return 413;
+  return err.code === 'ERR_INVALID_CALLBACK' ? 400 : 500;
+}
+
+function checkOptions(options: ReadStreamStatusOptions): ReadStreamStatusOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('Invalid argument "options": an object');
+  }
+  const { authToken, maxBytes, platform, publicUrl } = options;
+  if (authToken !== false && (typeof authToken !== 'string' || authToken === '')) {
+    throw new TypeError(
+      'Invalid option "authToken": the auth token (a non-empty string), or false to skip signature checks',
+    );
+  }
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
+    throw new TypeError('Invalid option "maxBytes": a positive integer');
+  }
+  if (platform !== undefined && platform !== 'plivo' && platform !== 'vobiz') {
+    throw new TypeError(`Invalid option "platform": 'plivo' or 'vobiz' (got ${String(platform)})`);
+  }
+  if (publicUrl !== undefined && (typeof publicUrl !== 'string' || !ORIGIN.test(publicUrl))) {
+    throw new TypeError(
+      'Invalid option "publicUrl": an absolute URL such as https://app.example.com',
+    );
+  }
+  return options;
+}
+
+/** `/path?query` of a request target, also from an absolute-form one. */
+function targetOf(url: string): string | undefined {
+  if (url.startsWith('/')) return url;
+  const origin = ORIGIN.exec(url);
+  if (origin === null) return undefined;
+  const rest = url.slice(origin[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/** The public URLs the platform may have signed for this request. */
+function signedUrls(
+  target: string,
+  publicUrl: string | undefined,
+  host: string | undefined,
+): string[] {
+  if (publicUrl === undefined) {
+    if (typeof host !== 'string' || !HOST.test(host)) return [];
+    // verifyCallbackSignature tries the https counterpart of each.
+    return [`http://${host}${target}`];
+  }
+  const origin = (ORIGIN.exec(publicUrl) as RegExpExecArray)[0];
+  const path = publicUrl.slice(origin.length).replace(/[?#].*$/s, '');
+  if (path === '' || path === '/') return [origin + target];
+  const question = target.indexOf('?');
+  return [origin + path + (question === -1 ? '' : target.slice(question))];
+}
+
+async function readBody(req: RequestWithBody, maxBytes: number): Promise<CallbackParams> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const consumed = req.readableEnded || req._body === true;
+  if (consumed) return parsedBody(req.body, contentType, maxBytes);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const text = await readText(req, maxBytes);
+  return parseText(text, contentType);
+}
+
+/** A body a body parser already read (Express `req.body`). */
+function parsedBody(body: unknown, contentType: string, maxBytes: number): CallbackParams {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    if (Buffer.byteLength(body) > maxBytes) throw tooLarge(maxBytes);
+    return parseText(body.toString(), contentType);
+  }
+  if (typeof body !== 'object' || body === null) {
+    throw new CallstreamError(
+      'ERR_INVALID_CALLBACK',
+      'Status callback body was read by another handler without leaving req.body',
+    );
+  }
+  return jsonParams(body);
+}
+
+function parseText(text: string, contentType: string): CallbackParams {
+  if (contentType === 'application/json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      throw new CallstreamError('ERR_INVALID_CALLBACK', 'Status callback body is not JSON', {
+        cause,
+      });
+    }
+    return jsonParams(value);
+  }
+  if (contentType === '' || contentType === 'application/x-www-form-urlencoded') {
+    return toCallbackParams(new URLSearchParams(text));
+  }
+  throw new CallstreamError(
+    'ERR_INVALID_CALLBACK',
+    `Status callback body of type ${contentType}: expected application/x-www-form-urlencoded or application/json`,
+  );
+}
+
+/** A JSON object's members as parameters: numbers and booleans as text, null as empty. */
+function jsonParams(value: unknown): CallbackParams {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CallstreamError('ERR_INVALID_CALLBACK', 'Status callback body is not an object');
+  }
+  const scalar = (v: unknown): unknown =>
+    v === null ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  return toCallbackParams(
+    Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v.map(scalar) : scalar(v)]),
+    ),
+  );
+}
+
+function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        // Node drains what is left once the response is sent.
+        req.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (cause: unknown): void => {
+      cleanup();
+      reject(
+        new CallstreamError('ERR_INVALID_CALLBACK', 'Status callback body could not be read', {
+          cause,
+        }),
+      );
+    };
+    const onAborted = (): void => onError(new Error('request aborted'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+function tooLarge(maxBytes: number): CallstreamError {
+  return new CallstreamError(
+    'ERR_CALLBACK_TOO_LARGE',
+    `Status callback body larger than maxBytes (${maxBytes})`,
+  );
+}
