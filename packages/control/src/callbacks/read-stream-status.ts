@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { CallstreamError } from '@callstream/core';
 import { verifyCallbackSignature } from './callback-signature.js';
 import {
@@ -69,30 +69,88 @@ export async function readStreamStatus(
   req: IncomingMessage,
   options: ReadStreamStatusOptions,
 ): Promise<StreamStatusEvent> {
-  const { authToken, mainAuthToken, publicUrl, platform = 'plivo' } = checkOptions(options);
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const checked = checkStreamStatusOptions(options);
   const method = req.method;
+  let body: unknown;
+  if (method === 'POST') {
+    const withBody = req as RequestWithBody;
+    if (withBody.readableEnded || withBody._body === true) {
+      body = withBody.body ?? CONSUMED;
+    } else {
+      const maxBytes = checked.maxBytes ?? DEFAULT_MAX_BYTES;
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+      body = await readText(req, maxBytes);
+    }
+  }
+  return verifyStreamStatus({ method, url: req.url, headers: req.headers, body }, checked);
+}
+
+/** A callback request as any framework has it. */
+export interface StreamStatusRequest {
+  method: string | undefined;
+  /** The request target (`/path?query`, or absolute-form), as in `req.url`. */
+  url: string | undefined;
+  headers: IncomingHttpHeaders;
+  /**
+   * POST only: the body as text (or a Buffer), or as a body parser left it: `URLSearchParams`
+   * or a plain object of strings (form) or JSON values.
+   */
+  body?: unknown;
+}
+
+/**
+ * The framework-neutral core of {@link readStreamStatus}: verifies and parses a callback whose
+ * body has been read already (the Fastify route uses it). Same options and errors, thrown
+ * synchronously.
+ *
+ * @example
+ * import { verifyStreamStatus } from '@callstream/control';
+ *
+ * // Hono, Koa, a serverless handler: anything that has the method, target, headers and body.
+ * const event = verifyStreamStatus(
+ *   { method: 'POST', url: '/stream-status', headers, body: rawBodyText },
+ *   { authToken: process.env.PLIVO_AUTH_TOKEN ?? '', publicUrl: 'https://app.example.com' },
+ * );
+ */
+export function verifyStreamStatus(
+  request: StreamStatusRequest,
+  options: ReadStreamStatusOptions,
+): StreamStatusEvent {
+  const {
+    authToken,
+    mainAuthToken,
+    publicUrl,
+    platform = 'plivo',
+  } = checkStreamStatusOptions(options);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const { method, headers } = request;
   if (method !== 'GET' && method !== 'POST') {
     throw new CallstreamError(
       'ERR_INVALID_CALLBACK',
       `Status callback with method ${String(method)}`,
     );
   }
-  const target = typeof req.url === 'string' ? targetOf(req.url) : undefined;
+  const target = typeof request.url === 'string' ? targetOf(request.url) : undefined;
   if (target === undefined) {
     throw new CallstreamError('ERR_INVALID_CALLBACK', 'Status callback without a request target');
   }
+  const contentType =
+    String(headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase() ?? '';
   const body: CallbackParams =
-    method === 'POST' ? await readBody(req as RequestWithBody, maxBytes) : {};
+    method === 'POST' ? bodyParams(request.body, contentType, maxBytes) : {};
 
   if (authToken !== false) {
-    const urls = signedUrls(target, publicUrl, req.headers.host);
+    const urls = signedUrls(target, publicUrl, headers.host);
     const verified = urls.some((url) =>
       verifyCallbackSignature({
         method,
         url,
         params: body,
-        headers: req.headers,
+        headers,
         authToken,
         mainAuthToken,
         platform,
@@ -119,7 +177,13 @@ export function statusCallbackHttpStatus(err: unknown): 400 | 403 | 413 | 500 {
   return err.code === 'ERR_INVALID_CALLBACK' ? 400 : 500;
 }
 
-function checkOptions(options: ReadStreamStatusOptions): ReadStreamStatusOptions {
+/**
+ * Throws a TypeError naming the first invalid option of {@link readStreamStatus}; the route
+ * helpers call it when they are created, so a bad option fails at start-up.
+ */
+export function checkStreamStatusOptions(
+  options: ReadStreamStatusOptions,
+): ReadStreamStatusOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('Invalid argument "options": an object');
   }
@@ -170,22 +234,16 @@ function signedUrls(
   return [origin + path + (question === -1 ? '' : target.slice(question))];
 }
 
-async function readBody(req: RequestWithBody, maxBytes: number): Promise<CallbackParams> {
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const consumed = req.readableEnded || req._body === true;
-  if (consumed) return parsedBody(req.body, contentType, maxBytes);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readText(req, maxBytes);
-  return parseText(text, contentType);
-}
+/** Marks a body another handler read without leaving `req.body`. */
+const CONSUMED = Symbol('consumed');
 
-/** A body a body parser already read (Express `req.body`). */
-function parsedBody(body: unknown, contentType: string, maxBytes: number): CallbackParams {
+function bodyParams(body: unknown, contentType: string, maxBytes: number): CallbackParams {
+  if (body instanceof URLSearchParams) return toCallbackParams(body);
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     if (Buffer.byteLength(body) > maxBytes) throw tooLarge(maxBytes);
     return parseText(body.toString(), contentType);
   }
+  if (body === undefined) return parseText('', contentType);
   if (typeof body !== 'object' || body === null) {
     throw new CallstreamError(
       'ERR_INVALID_CALLBACK',
