@@ -1,5 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { StreamStatusEvent } from '@callstream/control';
 import { FakePlatform, le16 } from '../../../test/helpers/fake-platform.js';
+import { sdkSignatureV3 } from '../../../test/helpers/plivo-signer.js';
 import { start } from './app.js';
 
 /** The samples of every playAudio command (L16, little-endian). */
@@ -42,5 +44,55 @@ describe('express-bot', () => {
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', calls: 1 });
     await bot.close();
     expect((await platform.closed).code).toBe(1001);
+  });
+
+  it('answers /answer with the Stream XML naming the status-callback route', async () => {
+    const bot = await start({ publicUrl: 'wss://bot.example.com' });
+    onTestFinished(() => bot.close());
+    const res = await fetch(`http://127.0.0.1:${bot.port}/answer`, { method: 'POST' });
+    expect(res.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(await res.text()).toBe(
+      '<Response><Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-l16;rate=16000" statusCallbackUrl="https://bot.example.com/stream-status">wss://bot.example.com/stream</Stream></Response>',
+    );
+    const plain = await start();
+    onTestFinished(() => plain.close());
+    const local = await fetch(`http://127.0.0.1:${plain.port}/answer`);
+    expect(await local.text()).toContain(
+      `statusCallbackUrl="http://127.0.0.1:${plain.port}/stream-status">ws://127.0.0.1:${plain.port}/stream</Stream>`,
+    );
+  });
+
+  it('receives signed status callbacks and refuses tampered ones', async () => {
+    const events: StreamStatusEvent[] = [];
+    const bot = await start({
+      authToken: 'token-1',
+      publicUrl: 'wss://bot.example.com',
+      onStatus: (event) => void events.push(event),
+    });
+    onTestFinished(() => bot.close());
+    const params = { Event: 'DroppedStream', StreamID: 's-1', Error: 'connection degraded' };
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plivo-signature-v3': sdkSignatureV3(
+        'POST',
+        'https://bot.example.com/stream-status',
+        params,
+        '7',
+        'token-1',
+      ),
+      'x-plivo-signature-v3-nonce': '7',
+    };
+    const url = `http://127.0.0.1:${bot.port}/stream-status`;
+    const body = new URLSearchParams(params).toString();
+    expect((await fetch(url, { method: 'POST', body, headers })).status).toBe(200);
+    while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(events[0]).toMatchObject({
+      event: 'DroppedStream',
+      streamId: 's-1',
+      error: 'connection degraded',
+    });
+    const tampered = body.replace('s-1', 's-2');
+    expect((await fetch(url, { method: 'POST', body: tampered, headers })).status).toBe(403);
+    expect(events).toHaveLength(1);
   });
 });

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyPlivoSignature } from '@callstream/core';
+import { isCallstreamError, verifyPlivoSignature } from '@callstream/core';
+import { streamXml, type StreamStatusEvent } from '@callstream/control';
 import {
   attachStreamServer,
+  streamStatusMiddleware,
   type AttachedStreamServer,
   type AttachOptions,
 } from '@callstream/http';
@@ -10,10 +12,27 @@ import express, { type Express } from 'express';
 import { echoBot } from './echo-bot.js';
 
 export interface ExpressBotOptions extends AttachOptions {
-  /** Plivo auth token. When set (and `authenticate` is not), upgrades must carry a valid signature. */
+  /**
+   * Plivo auth token. When set, upgrades (unless `authenticate` is given) and status callbacks
+   * must carry a valid signature.
+   */
   authToken?: string;
-  /** The origin the platform dials, e.g. `'wss://bot.example.com'`, for signature checks behind a proxy. */
+  /**
+   * The origin the platform dials, e.g. `'wss://bot.example.com'`: the answer XML's stream URL,
+   * its https form for the status callbacks, and signature checks behind a proxy. Default: taken
+   * from each request's Host header.
+   */
   publicUrl?: string;
+  /** Called with each verified status callback. Default: none. */
+  onStatus?: (event: StreamStatusEvent) => unknown;
+}
+
+/** The route the answer XML names as `statusCallbackUrl`. */
+export const STATUS_PATH = '/stream-status';
+
+/** `wss://host` → `https://host`, `ws://host` → `http://host`: where the platform posts callbacks. */
+export function httpOrigin(wsOrigin: string): string {
+  return wsOrigin.replace(/^ws(s?):/i, 'http$1:').replace(/\/+$/, '');
 }
 
 export interface ExpressBot {
@@ -25,10 +44,11 @@ export interface ExpressBot {
 /**
  * Builds an Express app and its http server with callstream attached on `path` (default
  * `'/stream'`), running {@link echoBot} unless `onStream` says otherwise. Express serves the
- * plain HTTP routes; the stream upgrades never reach it.
+ * plain HTTP routes (the answer XML, the status callbacks, health); the stream upgrades never
+ * reach it.
  */
 export function createApp(options: ExpressBotOptions = {}): ExpressBot {
-  const { authToken, publicUrl, ...attach } = options;
+  const { authToken, publicUrl, onStatus = () => {}, ...attach } = options;
   const app = express();
   const server = createServer(app);
   const streams = attachStreamServer(server, {
@@ -39,6 +59,36 @@ export function createApp(options: ExpressBotOptions = {}): ExpressBot {
     }),
     ...attach,
   });
+
+  const paths = attach.path ?? '/stream';
+  const streamPath =
+    typeof paths === 'string' ? paths : Array.isArray(paths) ? paths[0] : '/stream';
+  app.all('/answer', (req, res) => {
+    const origin = publicUrl ?? `ws://${req.headers.host ?? ''}`;
+    try {
+      const xml = streamXml(`${origin}${streamPath}`, {
+        bidirectional: true,
+        keepCallAlive: true,
+        contentType: 'audio/x-l16;rate=16000',
+        statusCallbackUrl: `${httpOrigin(origin)}${STATUS_PATH}`,
+      });
+      res.type('application/xml').send(xml);
+    } catch (err) {
+      // Without publicUrl the URL comes from the Host header, which the caller controls.
+      if (!isCallstreamError(err, 'ERR_INVALID_STREAM_XML')) throw err;
+      res.sendStatus(400);
+    }
+  });
+  app.post(
+    STATUS_PATH,
+    streamStatusMiddleware(
+      {
+        authToken: authToken ?? false,
+        ...(publicUrl !== undefined && { publicUrl: httpOrigin(publicUrl) }),
+      },
+      onStatus,
+    ),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', calls: streams.streams.size });

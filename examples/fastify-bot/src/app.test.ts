@@ -2,11 +2,17 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { FakePlatform } from '../../../test/helpers/fake-platform.js';
 import { upgradeStatus } from '../../../test/helpers/adapter-clients.js';
-import { streamXml } from './answer-xml.js';
+import { sdkSignatureV3 } from '../../../test/helpers/plivo-signer.js';
+import type { StreamStatusEvent } from '@callstream/control';
 import { createApp, start } from './app.js';
 
-const XML_HEAD =
-  '<Response><Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-l16;rate=16000">';
+/** The answer XML for a stream URL and a status-callback URL, as the official SDK writes it. */
+function answer(streamUrl: string, callbackUrl: string): string {
+  return (
+    '<Response><Stream bidirectional="true" keepCallAlive="true" contentType="audio/x-l16;rate=16000" ' +
+    `statusCallbackUrl="${callbackUrl}" statusCallbackMethod="POST">${streamUrl}</Stream></Response>`
+  );
+}
 
 /** The samples of every playAudio command (L16, little-endian) from index `from` on. */
 function playedSamples(platform: FakePlatform, from = 0): number[] {
@@ -39,7 +45,7 @@ describe('fastify-bot', () => {
     onTestFinished(() => app.close());
     const post = await app.inject({ method: 'POST', url: '/answer' });
     const get = await app.inject({ method: 'GET', url: '/answer' });
-    const xml = `${XML_HEAD}wss://bot.example.com/stream</Stream></Response>`;
+    const xml = answer('wss://bot.example.com/stream', 'https://bot.example.com/stream-status');
     expect([post.statusCode, post.headers['content-type'], post.body]).toEqual([
       200,
       'application/xml',
@@ -56,13 +62,50 @@ describe('fastify-bot', () => {
       url: '/answer',
       headers: { host: 'bot.local:8080' },
     });
-    expect(res.body).toBe(`${XML_HEAD}ws://bot.local:8080/media</Stream></Response>`);
+    expect(res.body).toBe(
+      answer('ws://bot.local:8080/media', 'http://bot.local:8080/stream-status'),
+    );
   });
 
-  it('escapes the URL in the XML', () => {
-    expect(streamXml(`wss://h/s?a=1&b=<2>"'`)).toBe(
-      `${XML_HEAD}wss://h/s?a=1&amp;b=&lt;2&gt;&quot;&apos;</Stream></Response>`,
-    );
+  it('answers 400, not broken XML, when the Host header would put a quote in the URL', async () => {
+    const app = await createApp();
+    onTestFinished(() => app.close());
+    const res = await app.inject({ method: 'POST', url: '/answer', headers: { host: 'a"b' } });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('receives signed status callbacks on /stream-status and refuses unsigned ones', async () => {
+    const events: StreamStatusEvent[] = [];
+    const { ws } = await startBot({
+      authToken: 'token-1',
+      publicUrl: 'wss://bot.example.com',
+      onStatus: (event) => void events.push(event),
+    });
+    const url = ws.replace(/^ws/, 'http');
+    const params = { Event: 'StartStream', CallUUID: 'c-1', StreamID: 's-1', Error: '' };
+    const body = new URLSearchParams(params).toString();
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plivo-signature-v3': sdkSignatureV3(
+        'POST',
+        'https://bot.example.com/stream-status',
+        params,
+        '42',
+        'token-1',
+      ),
+      'x-plivo-signature-v3-nonce': '42',
+    };
+    const ok = await fetch(`${url}/stream-status`, { method: 'POST', body, headers });
+    expect(ok.status).toBe(200);
+    while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(events[0]).toMatchObject({ event: 'StartStream', callUuid: 'c-1', streamId: 's-1' });
+    const unsigned = await fetch(`${url}/stream-status`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(unsigned.status).toBe(403);
+    expect(events).toHaveLength(1);
   });
 
   it('greets with a 200 ms 440 Hz beep, then plays back the DTMF tone of each key pressed', async () => {

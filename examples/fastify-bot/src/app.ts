@@ -1,28 +1,43 @@
-import { verifyPlivoSignature } from '@callstream/core';
-import callstream, { type CallstreamPluginOptions } from '@callstream/fastify';
+import { isCallstreamError, verifyPlivoSignature } from '@callstream/core';
+import { streamXml, type StreamStatusEvent } from '@callstream/control';
+import callstream, { streamStatusRoute, type CallstreamPluginOptions } from '@callstream/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { streamXml } from './answer-xml.js';
 import { toneBot } from './tone-bot.js';
 
 export interface FastifyBotOptions {
   /**
-   * The origin the platform dials, e.g. `'wss://bot.example.com'`: used in the answer XML and to
-   * check signatures. Default: taken from each request (its Host, `wss` behind https).
+   * The origin the platform dials, e.g. `'wss://bot.example.com'`: used in the answer XML, for
+   * the status-callback URL (its https form) and to check signatures. Default: taken from each
+   * request (its Host, `wss` behind https).
    */
   publicUrl?: string;
-  /** Plivo auth token. When set, stream upgrades must carry a valid `X-Plivo-Signature-V3`. */
+  /**
+   * Plivo auth token. When set, stream upgrades must carry a valid `X-Plivo-Signature-V3`, and
+   * status callbacks a valid signature of their body. Without it neither is checked.
+   */
   authToken?: string;
   /** The stream route. Default `'/stream'`. */
   path?: string;
   /** Fastify's `logger` option. Default `false`. */
   logger?: boolean;
+  /** Called with each verified status callback. Default: log it through `request.log`. */
+  onStatus?: (event: StreamStatusEvent, request: FastifyRequest) => unknown;
   /** More plugin options (StreamOptions, or another `onStream` than the tone bot, `authenticate`). */
   callstream?: Omit<CallstreamPluginOptions, 'path'>;
 }
 
+/** The route the answer XML names as `statusCallbackUrl`. */
+export const STATUS_PATH = '/stream-status';
+
+/** `wss://host` → `https://host`, `ws://host` → `http://host`: where the platform posts callbacks. */
+export function httpOrigin(wsOrigin: string): string {
+  return wsOrigin.replace(/^ws(s?):/i, 'http$1:').replace(/\/+$/, '');
+}
+
 /**
  * Builds the app: `GET|POST /answer` returns the `<Stream>` XML that sends the call's audio to
- * `path`, where the callstream plugin runs {@link toneBot} (or `callstream.onStream`).
+ * `path` (where the callstream plugin runs {@link toneBot}, or `callstream.onStream`) and its
+ * status callbacks to `/stream-status`.
  */
 export async function createApp(options: FastifyBotOptions = {}): Promise<FastifyInstance> {
   const { publicUrl, authToken, path = '/stream', logger = false } = options;
@@ -38,13 +53,36 @@ export async function createApp(options: FastifyBotOptions = {}): Promise<Fastif
     ...options.callstream,
   });
 
+  await app.register(streamStatusRoute, {
+    path: STATUS_PATH,
+    authToken: authToken ?? false,
+    ...(publicUrl !== undefined && { publicUrl: httpOrigin(publicUrl) }),
+    onStatus:
+      options.onStatus ??
+      ((event, request) =>
+        request.log.info({ event: event.event, streamId: event.streamId }, 'stream status')),
+  });
+
   app.route({
     method: ['GET', 'POST'],
     url: '/answer',
     handler: async (request, reply) => {
       const origin =
         publicUrl ?? `${request.protocol === 'https' ? 'wss' : 'ws'}://${request.host}`;
-      return reply.type('application/xml').send(streamXml(`${origin}${path}`));
+      try {
+        const xml = streamXml(`${origin}${path}`, {
+          bidirectional: true,
+          keepCallAlive: true,
+          contentType: 'audio/x-l16;rate=16000',
+          statusCallbackUrl: `${httpOrigin(origin)}${STATUS_PATH}`,
+          statusCallbackMethod: 'POST',
+        });
+        return reply.type('application/xml').send(xml);
+      } catch (err) {
+        // Without publicUrl the URL comes from the Host header, which the caller controls.
+        if (isCallstreamError(err, 'ERR_INVALID_STREAM_XML')) return reply.code(400).send();
+        throw err;
+      }
     },
   });
 
