@@ -154,6 +154,33 @@ describe('createStreamApi: requests on the wire', () => {
     );
   });
 
+  it('vobiz get, list, stop, stopAll and hangup: the same paths under /api/v1, with the X-Auth headers', async () => {
+    const { received, base } = await apiServer((res, req) =>
+      req.method === 'DELETE' ? noContent()(res, req, 0) : json(200, PLIVO_STREAM)(res, req, 0),
+    );
+    const client = api(base, { platform: 'vobiz' });
+    await client.get('c-3', 'str_1');
+    await client.list('c-3', { limit: 2 });
+    await client.stop('c-3', 'str_1');
+    await client.stopAll('c-3');
+    await client.hangup('c-3');
+    const prefix = `/api/v1/Account/${AUTH_ID}/Call/c-3/`;
+    expect(received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${prefix}Stream/str_1/`,
+      `GET ${prefix}Stream/?limit=2`,
+      `DELETE ${prefix}Stream/str_1/`,
+      `DELETE ${prefix}Stream/`,
+      `DELETE ${prefix}`,
+    ]);
+    for (const req of received) {
+      expect([
+        req.headers['x-auth-id'],
+        req.headers['x-auth-token'],
+        req.headers.authorization,
+      ]).toEqual([AUTH_ID, TOKEN, undefined]);
+    }
+  });
+
   it('get, list, stop, stopAll and hangup use the documented methods and paths, ids URL-encoded, no body', async () => {
     const { received, base } = await apiServer((res, req) => {
       if (req.method === 'DELETE') return noContent()(res, req, 0);
