@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { silentLogger, type Logger } from '@callstream/core';
+import type { Logger } from '@callstream/core';
+import { silentLogger } from '@callstream/core/internal';
 import {
   checkStreamStatusOptions,
   createStatusCallbackStats,

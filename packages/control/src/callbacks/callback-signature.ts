@@ -1,4 +1,4 @@
-import { hmacBase64, matchesAnySignature, plivoV3Signature } from '@callstream/core';
+import { hmacBase64, matchesAnySignature, plivoV3Signature } from '@callstream/core/internal';
 import type { CallbackParams } from './stream-status.js';
 
 /** Options of {@link verifyCallbackSignature}. */
