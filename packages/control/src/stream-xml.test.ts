@@ -122,11 +122,16 @@ const attributes = fc
   );
 
 describe('streamXml: parity with the official plivo SDK', () => {
-  it('writes the same bytes as plivo.Response().addStream().toXML() for generated valid input', () => {
+  it('writes the same bytes as plivo.Response().addStream().toXML() for generated valid input, in both dialects', () => {
     fc.assert(
-      fc.property(wsUrl, attributes, (url, attrs) => {
-        expect(streamXml(url, attrs)).toBe(sdkXml(url, forSdk(attrs)));
-      }),
+      fc.property(
+        wsUrl,
+        attributes,
+        fc.constantFrom('plivo', 'vobiz') as fc.Arbitrary<'plivo' | 'vobiz'>,
+        (url, attrs, dialect) => {
+          expect(streamXml(url, attrs, { dialect })).toBe(sdkXml(url, forSdk(attrs)));
+        },
+      ),
       { numRuns: 600 },
     );
   });

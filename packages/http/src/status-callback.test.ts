@@ -245,4 +245,18 @@ describe('streamStatusMiddleware in Express', () => {
     await got.next(1);
     expect(got.seen[0]?.event).toBe('StartStream');
   });
+
+  it('verifies the full path below an Express mount point (req.originalUrl)', async () => {
+    const got = events();
+    const app = express();
+    const hooks = express.Router();
+    hooks.use('/stream-status', streamStatusMiddleware(OPTIONS, got.handler));
+    app.use('/hooks', hooks);
+    const port = await listen(createServer(app));
+    const body = new URLSearchParams(P).toString();
+    const headers = { ...FORM, ...signed('POST', `${PUBLIC}/hooks/stream-status?t=1`, P) };
+    expect((await send(port, 'POST', '/hooks/stream-status?t=1', body, headers)).status).toBe(200);
+    await got.next(1);
+    expect(got.seen[0]?.event).toBe('StartStream');
+  });
 });

@@ -79,7 +79,10 @@ export async function readStreamStatus(
       body = await readText(req, maxBytes);
     }
   }
-  return verifyStreamStatus({ method, url: req.url, headers: req.headers, body }, checked);
+  // Express rewrites req.url below a mount point; the platform signed the whole path.
+  const originalUrl = (req as { originalUrl?: unknown }).originalUrl;
+  const url = typeof originalUrl === 'string' ? originalUrl : req.url;
+  return verifyStreamStatus({ method, url, headers: req.headers, body }, checked);
 }
 
 /** A callback request as any framework has it. */
