@@ -295,6 +295,12 @@ export function checkStreamSettings(
     if (json('keepCallAlive') === true && json('bidirectional') !== true) {
       warn('keepCallAlive', 'keepCallAlive is documented for bidirectional streams only');
     }
+    if (json('bidirectional') === true && json('keepCallAlive') !== true) {
+      warn(
+        'keepCallAlive',
+        'bidirectional without keepCallAlive: unless another verb follows the <Stream>, the call ends at once',
+      );
+    }
     if (json('contentType') === 'audio/x-l16;rate=24000') {
       warn(
         'contentType',

@@ -393,6 +393,14 @@ describe('checkStreamAttributes', () => {
       attribute: 'contentType',
     });
     expect(checkStreamAttributes(U, { bidirectional: true, keepCallAlive: true })).toEqual([]);
+    expect(checkStreamAttributes(U, { bidirectional: 'true' })).toEqual([
+      {
+        level: 'warning',
+        attribute: 'keepCallAlive',
+        message:
+          'bidirectional without keepCallAlive: unless another verb follows the <Stream>, the call ends at once',
+      },
+    ]);
     expect(checkStreamAttributes('http://x', { audioTrack: 'up' as 'both' })).toMatchObject([
       { level: 'error', attribute: 'url' },
       { level: 'error', attribute: 'audioTrack' },

@@ -92,8 +92,9 @@ export function streamElement(
 
 /**
  * Every error and warning the builders would see for these attributes, without throwing.
- * Warnings (never thrown): `keepCallAlive` without `bidirectional`, and the 24 kHz
- * `contentType`, which the docs list for the REST API only.
+ * Warnings (never thrown): `keepCallAlive` without `bidirectional`; `bidirectional` without
+ * `keepCallAlive` (the call ends at once unless another verb follows); the 24 kHz `contentType`,
+ * which the docs list for the REST API only.
  *
  * @example
  * import { checkStreamAttributes } from '@callstream/control';
