@@ -81,10 +81,11 @@ async function attemptOnce(
       // A redirect is the platform's answer, not something to follow with our credentials.
       redirect: 'manual',
     });
-    const text = await response.text();
+    const text = await readAnswer(response, method, url);
     return { status: response.status, body: parseBody(text) };
   } catch (err) {
     if (signal?.aborted === true) throw signal.reason;
+    if (err instanceof PlatformError) throw err;
     if (timedOut) {
       throw new PlatformError(
         'ERR_PLATFORM_TIMEOUT',
@@ -101,6 +102,38 @@ async function attemptOnce(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The largest answer body read; stream objects and lists are a few KiB. */
+export const MAX_ANSWER_BYTES = 1_048_576;
+
+/** The answer's body as text, refusing one larger than {@link MAX_ANSWER_BYTES}. */
+async function readAnswer(response: Response, method: string, url: string): Promise<string> {
+  const tooLarge = (): PlatformError =>
+    new PlatformError(
+      'ERR_PLATFORM_HTTP',
+      `${method} ${url} answered ${response.status} with a body larger than ${MAX_ANSWER_BYTES} bytes`,
+      { method, url, status: response.status },
+    );
+  if (response.body === null) return '';
+  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+    await response.body.cancel();
+    throw tooLarge();
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function backoff(ms: number, signal: AbortSignal | undefined): Promise<void> {

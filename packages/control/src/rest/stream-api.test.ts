@@ -406,6 +406,25 @@ describe('createStreamApi: errors', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('refuses an answer body over 1 MiB, declared or streamed, without reading it all', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 0x20);
+    const { base } = await apiServer((res, _req, i) => {
+      if (i === 0) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length });
+        res.end(big);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }); // chunked
+        res.write(big.subarray(0, 600_000));
+        res.end(big.subarray(600_000));
+      }
+    });
+    for (let i = 0; i < 2; i++) {
+      const err = await rejection(api(base).get('c', 's'));
+      expect(err).toMatchObject({ code: 'ERR_PLATFORM_HTTP', status: 200 });
+      expect(err.message).toContain('larger than 1048576 bytes');
+    }
+  });
+
   it('never retries a POST, even on 5xx or a dropped connection', async () => {
     const { received, base } = await apiServer(json(500, { api_id: 'p', error: 'server error' }));
     const err = await rejection(api(base, { retries: 5 }).start('c', { serviceUrl: 'wss://x/y' }));
