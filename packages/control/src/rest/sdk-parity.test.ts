@@ -1,0 +1,93 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'node:https';
+import { createRequire } from 'node:module';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createStreamApi } from './stream-api.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+// The official SDK, sent to a local server by the loopback agent of CONTROL.md §2.5.
+const require = createRequire(import.meta.url);
+const plivoPath = require.resolve('plivo');
+const plivo = require(plivoPath) as {
+  Client: new (
+    authId: string,
+    authToken: string,
+  ) => {
+    calls: { stream(callUuid: string, serviceUrl: string, params: object): Promise<unknown> };
+  };
+};
+const sdkAxios = createRequire(plivoPath)('axios') as { defaults: { httpsAgent: unknown } };
+
+async function recorder() {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{"api_id":"a","message":"audio streaming started","stream_id":"s-1"}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { seen, port: (server.address() as AddressInfo).port };
+}
+
+describe('start body: the same as the official SDK sends', () => {
+  it('maps every documented parameter to the key and JSON value plivo-node sends', async () => {
+    const { seen, port } = await recorder();
+    const saved = sdkAxios.defaults.httpsAgent;
+    class Loopback extends Agent {
+      override createConnection(): Socket {
+        return connect(port, '127.0.0.1');
+      }
+    }
+    sdkAxios.defaults.httpsAgent = new Loopback({ keepAlive: false });
+    onTestFinished(() => {
+      sdkAxios.defaults.httpsAgent = saved;
+    });
+
+    const authId = 'MAXXXXXXXXXXXXXXXXXX';
+    const authToken = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
+    const params = {
+      bidirectional: true,
+      audioTrack: 'inbound',
+      streamTimeout: 120,
+      statusCallbackUrl: 'https://cb/x?a=1&b=2',
+      statusCallbackMethod: 'POST',
+      contentType: 'audio/x-l16;rate=16000',
+      extraHeaders: 'a=1,b=2',
+      noiseCancellation: 'true',
+      noiseCancellationLevel: 85,
+    } as const;
+    const serviceUrl = 'wss://example.com/ws?a=1&b=2';
+    await new plivo.Client(authId, authToken).calls.stream('c-1', serviceUrl, { ...params });
+    await createStreamApi({
+      platform: 'plivo',
+      authId,
+      authToken,
+      baseUrl: `http://127.0.0.1:${port}`,
+    }).start('c-1', { serviceUrl, ...params });
+
+    const [sdk, ours] = seen as [Seen, Seen];
+    expect(ours.method).toBe(sdk.method);
+    expect(ours.url).toBe(sdk.url);
+    expect(ours.headers.authorization).toBe(sdk.headers.authorization);
+    expect(JSON.parse(ours.body)).toEqual(JSON.parse(sdk.body));
+    expect(Object.keys(JSON.parse(sdk.body) as object)).toHaveLength(10);
+  });
+});
