@@ -79,7 +79,8 @@ export function createApp(options: ExpressBotOptions = {}): ExpressBot {
       res.sendStatus(400);
     }
   });
-  app.post(
+  // GET or POST, whichever statusCallbackMethod the stream names.
+  app.all(
     STATUS_PATH,
     streamStatusMiddleware(
       {
