@@ -5,7 +5,7 @@ import {
   type IncomingHttpHeaders,
   type Server,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from '@callstream/core';
 import type { StreamStatusEvent } from '@callstream/control';
 import express from 'express';
@@ -181,6 +181,23 @@ describe('streamStatusMiddleware on node:http', () => {
       'async boom',
     ]);
     expect((await send(port, 'POST', '/cb', body, headers)).status).toBe(200);
+  });
+
+  it('survives a client that hangs up halfway through the body, counting it as malformed', async () => {
+    const middleware = streamStatusMiddleware(OPTIONS, () => {});
+    const port = await listen(createServer(middleware));
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /cb HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nEvent=Sta',
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    while (middleware.stats.malformed === 0) await new Promise((r) => setTimeout(r, 5));
+    const body = new URLSearchParams(P).toString();
+    const headers = { ...FORM, ...signed('POST', `${PUBLIC}/cb`, P) };
+    expect((await send(port, 'POST', '/cb', body, headers)).status).toBe(200);
+    expect(middleware.stats).toMatchObject({ malformed: 1, accepted: 1 });
   });
 
   it('reads a signed GET callback from its query', async () => {
