@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import websocket from '@fastify/websocket';
 import type { CallStream } from '@callstream/core';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { describe, expect, expectTypeOf, it, onTestFinished } from 'vitest';
+import { describe, expect, expectTypeOf, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import callstream, { type CallstreamDecorator, type CallstreamRequest } from './index.js';
 import { FakePlatform } from '../../../test/helpers/fake-platform.js';
@@ -231,14 +231,16 @@ describe('@callstream/fastify', () => {
     const base = await listen(instance);
     const platform = await connect(`${base}/stream`);
     platform.start({ callId: 'c-throw' });
-    await new Promise((r) => setTimeout(r, 50));
-    const logged = lines.find((l) => l.level === 50 && l.code === 'ERR_HANDLER');
-    expect({
-      heard,
-      logged: logged && { callId: logged.callId, reqId: typeof logged.reqId },
-    }).toEqual({
-      heard: ['A stream handler threw: handler broke@c-throw'],
-      logged: { callId: 'c-throw', reqId: 'string' },
+    // Both happen after the start message is read: wait for them rather than for a fixed time.
+    await vi.waitFor(() => {
+      const logged = lines.find((l) => l.level === 50 && l.code === 'ERR_HANDLER');
+      expect({
+        heard,
+        logged: logged && { callId: logged.callId, reqId: typeof logged.reqId },
+      }).toEqual({
+        heard: ['A stream handler threw: handler broke@c-throw'],
+        logged: { callId: 'c-throw', reqId: 'string' },
+      });
     });
   });
 
