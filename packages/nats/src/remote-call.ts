@@ -3,17 +3,15 @@ import {
   checkDtmfDigits,
   checkPlayAudioArgs,
   createStats,
-  ERROR_CODES,
   FrameFanout,
+  toHandlerError,
   type FrameConsumer,
 } from '@callstream/core/internal';
 import {
   CallstreamError,
-  isCallstreamError,
   type AudioFrame,
   type Call,
   type CallStreamEvents,
-  type CallstreamErrorCode,
   type DtmfDigit,
   type FramesOptions,
   type Logger,
@@ -25,7 +23,8 @@ import {
 } from '@callstream/core';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Link, type LinkCounters } from './link.js';
-import { RemotePlayback, type PlaybackChannel } from './remote-playback.js';
+import { HeldMessages } from './held-messages.js';
+import { RemotePlayback, settledPlayback, type PlaybackChannel } from './remote-playback.js';
 import {
   decodeFrame,
   decodeJson,
@@ -36,7 +35,7 @@ import {
   type Offer,
   type WorkerCommand,
 } from './wire.js';
-import { isCloseFrame, parseEdgeEvent } from './wire-parse.js';
+import { edgeErrorCode, isCloseFrame, parseEdgeEvent } from './wire-parse.js';
 
 let markCounter = 0;
 
@@ -108,13 +107,10 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   readonly #channel: PlaybackChannel;
   /** The `media` listeners, as one consumer of the fan-out (attached while there are any). */
   readonly #mediaListeners: FrameConsumer = { push: (frame) => this.#emit('media', frame) };
-  #hasMediaListeners = false;
   #nextId = 0;
   #attached = false;
   /** Messages that arrived after attach, before the consumer took the call (see {@link release}). */
-  #held: Uint8Array[] | undefined;
-  #released = false;
-  readonly #holdLimit: number;
+  readonly #held: HeldMessages;
   #isClosed = false;
   #wireRate = 0;
   #resolveClosed!: (c: { code: number; reason: string }) => void;
@@ -142,9 +138,12 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       bufferedMessages: 0,
     };
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    this.#holdLimit =
+    this.#held = new HeldMessages(
       Math.ceil(options.bufferMs / 20) * Math.max(1, offer.tracks.length) +
-      options.maxBufferedMessages;
+        options.maxBufferedMessages,
+      (data) => this.#process(data),
+      () => this.#isClosed,
+    );
     this.#fanout = new FrameFanout(options.bufferMs, this.#streamStats);
     const subjects = sessionSubjects(options.prefix, offer.session);
     this.#link = new Link(options.nc, {
@@ -180,17 +179,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     this.#fanout.setTrackCount(offer.tracks.length);
     // As on a CallStream: the 'media' listeners are one consumer of the fan-out, which decides
     // what they get (frames kept for the first consumers included), in order with the iterators.
-    const emitter = this as EventEmitter;
-    emitter.on('newListener', (event: string | symbol) => {
-      if (event !== 'media' || this.#hasMediaListeners) return;
-      this.#hasMediaListeners = true;
-      this.#fanout.listen(this.#mediaListeners);
-    });
-    emitter.on('removeListener', (event: string | symbol) => {
-      if (event !== 'media' || this.listenerCount('media') > 0) return;
-      this.#hasMediaListeners = false;
-      this.#fanout.unlisten(this.#mediaListeners);
-    });
+    this.#fanout.followMediaListeners(this as EventEmitter, this.#mediaListeners);
   }
 
   get isClosed(): boolean {
@@ -268,14 +257,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   #receive(data: Uint8Array): void {
     if (this.#isClosed) return;
     this.#link.heard();
-    const held = this.#held;
-    if (held !== undefined) {
-      held.push(data.slice());
-      // Bounded: past the limit the oldest is handled now (frames then wait in the iterators' buffers).
-      if (held.length > this.#holdLimit) this.#process(held.shift() as Uint8Array);
-      return;
-    }
-    this.#process(data);
+    if (!this.#held.hold(data)) this.#process(data);
   }
 
   /**
@@ -284,16 +266,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
    * sees every event after `stream`.
    */
   release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    setImmediate(() => {
-      const held = this.#held ?? [];
-      this.#held = undefined;
-      for (const data of held) {
-        if (this.#isClosed) break;
-        this.#process(data);
-      }
-    });
+    this.#held.release();
   }
 
   #process(data: Uint8Array): void {
@@ -332,7 +305,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
         if (this.#attached) return;
         this.#attached = true;
         this.#wireRate = ev.wireRate;
-        this.#held = [];
+        this.#held.start();
         this.#o.onAttach(this);
         return;
       case 'hb':
@@ -357,7 +330,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
         this.#emit('unknown', ev.message);
         return;
       case 'frameError':
-        this.#emit('frameError', new CallstreamError(errorCode(ev.code), ev.message));
+        this.#emit('frameError', new CallstreamError(edgeErrorCode(ev.code), ev.message));
         return;
       case 'playback': {
         const playback = this.#playbacks.get(ev.id);
@@ -372,7 +345,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
         const pending = this.#pending.get(ev.req);
         this.#pending.delete(ev.req);
         if (ev.error !== undefined) {
-          this.#userError(new CallstreamError(errorCode(ev.error.code), ev.error.message));
+          this.#userError(new CallstreamError(edgeErrorCode(ev.error.code), ev.error.message));
         }
         pending?.resolve(ev.value);
         return;
@@ -409,13 +382,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   }
 
   #userError(err: unknown): void {
-    const error = isCallstreamError(err)
-      ? err
-      : new CallstreamError(
-          'ERR_HANDLER',
-          `A call handler threw: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        );
+    const error = toHandlerError(err, 'call');
     this.log.error({ err: error, code: error.code }, error.message);
     if (this.listenerCount('error') === 0) return;
     try {
@@ -428,18 +395,4 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   override [EventEmitter.captureRejectionSymbol](err: Error, ..._rest: unknown[]): void {
     this.#userError(err);
   }
-}
-
-/** A code from the edge as one of ours (an edge of another version may know more codes). */
-function errorCode(code: string): CallstreamErrorCode {
-  return code in ERROR_CODES ? (code as CallstreamErrorCode) : 'ERR_HANDLER';
-}
-
-function settledPlayback(name: string | undefined, status: 'closed' | 'interrupted'): Playback {
-  const result = Promise.resolve({ status, playedMs: 0 });
-  return {
-    name: name ?? `cs-play-closed`,
-    cancel: () => Promise.resolve(),
-    then: (onfulfilled, onrejected) => result.then(onfulfilled, onrejected),
-  };
 }

@@ -153,3 +153,16 @@ export class RemotePlayback {
     })();
   }
 }
+
+/** The playback of a call that is already closed (or of an already aborted signal): settled at once. */
+export function settledPlayback(
+  name: string | undefined,
+  status: 'closed' | 'interrupted',
+): Playback {
+  const result = Promise.resolve({ status, playedMs: 0 });
+  return {
+    name: name ?? `cs-play-closed`,
+    cancel: () => Promise.resolve(),
+    then: (onfulfilled, onrejected) => result.then(onfulfilled, onrejected),
+  };
+}

@@ -1,4 +1,5 @@
-import { isDtmfDigit } from '@callstream/core/internal';
+import type { CallstreamErrorCode } from '@callstream/core';
+import { ERROR_CODES, isDtmfDigit } from '@callstream/core/internal';
 import type { EdgeEvent, Offer, WorkerCommand } from './wire.js';
 
 /**
@@ -156,4 +157,9 @@ export function isOffer(
     Number.isInteger(o.heartbeatMs) &&
     o.heartbeatMs > 0
   );
+}
+
+/** An error code from the edge as one of ours (an edge of another version may know more codes). */
+export function edgeErrorCode(code: string): CallstreamErrorCode {
+  return code in ERROR_CODES ? (code as CallstreamErrorCode) : 'ERR_HANDLER';
 }

@@ -29,6 +29,7 @@ import {
 } from './internal.js';
 import type { FramesOptions } from './frame-iterator.js';
 import { FrameFanout, type FrameConsumer } from './frame-fanout.js';
+import { toHandlerError } from './handler-error.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
 import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
 import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
@@ -78,7 +79,6 @@ export class CallStream
   readonly #mediaListeners: FrameConsumer = {
     push: (frame) => this.#emit('media', frame),
   };
-  #hasMediaListeners = false;
   #startTimer: NodeJS.Timeout;
   #resolveStarted!: () => void;
   #rejectStarted!: (err: Error) => void;
@@ -110,17 +110,7 @@ export class CallStream
     }, this.#options.startTimeoutMs);
     // The 'media' listeners are one consumer of the fan-out, which decides what they get
     // (frames kept for the first consumers included), in order with the iterators.
-    const emitter = this as EventEmitter;
-    emitter.on('newListener', (event: string | symbol) => {
-      if (event !== 'media' || this.#hasMediaListeners) return;
-      this.#hasMediaListeners = true;
-      this.#fanout.listen(this.#mediaListeners);
-    });
-    emitter.on('removeListener', (event: string | symbol) => {
-      if (event !== 'media' || this.listenerCount('media') > 0) return;
-      this.#hasMediaListeners = false;
-      this.#fanout.unlisten(this.#mediaListeners);
-    });
+    this.#fanout.followMediaListeners(this as EventEmitter, this.#mediaListeners);
   }
 
   get callId(): string {
@@ -360,13 +350,7 @@ export class CallStream
    * nobody listens there, hand it to the server that owns the stream (its `error` event).
    */
   #userError(err: unknown): void {
-    const error = isCallstreamError(err)
-      ? err
-      : new CallstreamError(
-          'ERR_HANDLER',
-          `A stream handler threw: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        );
+    const error = toHandlerError(err, 'stream');
     this.#log.error({ err: error, code: error.code }, error.message);
     if (this.listenerCount('error') === 0) {
       this[kUnhandledError]?.(error);

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { isSupportedRate } from '../codec/resampler.js';
 import type { AudioFrame } from './audio-frame.js';
 import { FrameSubscriber, type FramesOptions } from './frame-iterator.js';
@@ -91,6 +92,24 @@ export class FrameFanout {
   /** The last `media` listener is gone. */
   unlisten(consumer: FrameConsumer): void {
     this.#consumers.delete(consumer);
+  }
+
+  /**
+   * Makes `consumer` (which emits `media` on `emitter`) one consumer of this fan-out while
+   * `emitter` has `media` listeners: attached with the first, detached with the last.
+   */
+  followMediaListeners(emitter: EventEmitter, consumer: FrameConsumer): void {
+    let listening = false;
+    emitter.on('newListener', (event: string | symbol) => {
+      if (event !== 'media' || listening) return;
+      listening = true;
+      this.listen(consumer);
+    });
+    emitter.on('removeListener', (event: string | symbol) => {
+      if (event !== 'media' || emitter.listenerCount('media') > 0) return;
+      listening = false;
+      this.unlisten(consumer);
+    });
   }
 
   /** Delivers one frame to every consumer, or keeps it while none has been handed the kept frames. */
