@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeMulaw, encodeMulaw } from '@callstream/core';
 import { bridgeCalls, subscribeCalls } from '@callstream/nats';
 import { simulateCall } from '@callstream/simulator';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { INSTALL_TIMEOUT_MS, startNatsServer, type NatsServer } from '../../bench/nats-server.js';
+import { useNatsServer } from '../helpers/nats.js';
 import { TARGETS } from '../helpers/adapter-targets.js';
 import { callerAudio, hashPcm, testBot, type BotReport } from './bots.js';
 
-let nats: NatsServer;
-beforeAll(async () => {
-  nats = await startNatsServer();
-}, INSTALL_TIMEOUT_MS);
-afterAll(() => nats?.stop());
-
-async function connection(): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url });
-  onTestFinished(async () => {
-    if (!nc.isClosed()) await nc.close();
-  });
-  return nc;
-}
+const nats = useNatsServer();
 
 describe.each(TARGETS)('bridgeCalls on the $name server (its registry)', (factory) => {
   it('bridges its calls to a worker: exact frames, playback played', async () => {
     // Every server is a registry that emits `stream`: the server, the adapter's handle, app.callstream.
     const target = await factory.create({});
     const prefix = `a${process.pid}${factory.name}`;
-    const bridge = bridgeCalls(target.registry, await connection(), { prefix });
-    const calls = subscribeCalls(await connection(), { prefix });
+    const bridge = bridgeCalls(target.registry, await nats.connect(), { prefix });
+    const calls = subscribeCalls(await nats.connect(), { prefix });
     onTestFinished(() => calls.close());
     const reports: Promise<BotReport>[] = [];
     void (async () => {

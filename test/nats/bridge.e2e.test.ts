@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createStreamServer, decodeMulaw, encodeMulaw } from '@callstream/core';
 import { simulateCall, type SimulatedCallResult } from '@callstream/simulator';
 import {
@@ -13,22 +13,18 @@ import {
   type BotOptions,
   type BotReport,
 } from './bots.js';
-import { INSTALL_TIMEOUT_MS, startNatsServer, type NatsServer } from '../../bench/nats-server.js';
+import { useNatsServer } from '../helpers/nats.js';
 import { bundle, TestProcess } from './processes.js';
 
-let nats: NatsServer;
+const nats = useNatsServer();
 let edgeScript: string;
 let workerScript: string;
 
 beforeAll(async () => {
-  [nats, edgeScript, workerScript] = await Promise.all([
-    startNatsServer(),
+  [edgeScript, workerScript] = await Promise.all([
     bundle('test/nats/edge-process.ts'),
     bundle('test/nats/worker-process.ts'),
   ]);
-}, INSTALL_TIMEOUT_MS);
-afterAll(async () => {
-  await nats?.stop();
 });
 
 let prefixCounter = 0;

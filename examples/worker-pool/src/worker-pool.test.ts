@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { simulateCall } from '@callstream/simulator';
 import type { BotReport } from '@callstream/example-voice-bot/bot';
 import { callerTimeline, loadAsset, SHORT_SCRIPT } from '@callstream/example-voice-bot/script';
-import {
-  INSTALL_TIMEOUT_MS,
-  startNatsServer,
-  type NatsServer,
-} from '../../../bench/nats-server.js';
+import { useNatsServer } from '../../../test/helpers/nats.js';
 import { bundle, TestProcess } from '../../../test/nats/processes.js';
 
-let nats: NatsServer;
+const nats = useNatsServer();
 let edgeScript: string;
 let workerScript: string;
 
 beforeAll(async () => {
-  [nats, edgeScript, workerScript] = await Promise.all([
-    startNatsServer(),
+  [edgeScript, workerScript] = await Promise.all([
     bundle('examples/worker-pool/src/edge.ts'),
     bundle('examples/worker-pool/src/worker.ts'),
   ]);
-}, INSTALL_TIMEOUT_MS);
-afterAll(() => nats?.stop());
+});
 
 type ReportLine = { type: 'report'; callId: string; worker: string; report: BotReport };
 

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createStreamServer, type CallStream } from '@callstream/core';
 import { simulateCall } from '@callstream/simulator';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import {
-  INSTALL_TIMEOUT_MS,
-  startNatsServer,
-  type NatsServer,
-} from '../../../bench/nats-server.js';
+import { useNatsServer } from '../../../test/helpers/nats.js';
 import { bridgeCalls, subscribeCalls, type BridgeOptions, type RemoteCall } from './index.js';
 
-let nats: NatsServer;
-beforeAll(async () => {
-  nats = await startNatsServer();
-}, INSTALL_TIMEOUT_MS);
-afterAll(() => nats?.stop());
+const nats = useNatsServer();
 
 let counter = 0;
 
-async function connection(): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url, reconnectTimeWait: 100 });
-  onTestFinished(async () => {
-    if (!nc.isClosed()) await nc.close();
-  });
-  return nc;
-}
+const connection = () => nats.connect({ reconnectTimeWait: 100 });
 
 /** An edge in this process: a stream server bridged on its own connection. */
 async function edge(options: BridgeOptions = {}) {

@@ -1,27 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createStreamServer, decodeMulaw, encodeMulaw, type AudioFrame } from '@callstream/core';
 import { simulateCall } from '@callstream/simulator';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import {
-  INSTALL_TIMEOUT_MS,
-  startNatsServer,
-  type NatsServer,
-} from '../../../bench/nats-server.js';
+import { useNatsServer } from '../../../test/helpers/nats.js';
 import { bridgeCalls, readCallAudio, subscribeCalls } from './index.js';
 
-let nats: NatsServer;
-beforeAll(async () => {
-  nats = await startNatsServer({ jetstream: true });
-}, INSTALL_TIMEOUT_MS);
-afterAll(() => nats?.stop());
-
-async function connection(): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url });
-  onTestFinished(async () => {
-    if (!nc.isClosed()) await nc.close();
-  });
-  return nc;
-}
+const nats = useNatsServer({ jetstream: true });
 
 async function collect(frames: AsyncIterable<AudioFrame>): Promise<AudioFrame[]> {
   const out: AudioFrame[] = [];
@@ -32,7 +15,7 @@ async function collect(frames: AsyncIterable<AudioFrame>): Promise<AudioFrame[]>
 describe('durable audio on JetStream', () => {
   it('lets an analytics reader that starts late, or after the call, read it from the first frame', async () => {
     const prefix = `durable${process.pid}`;
-    const edgeNc = await connection();
+    const edgeNc = await nats.connect();
     const server = createStreamServer({ host: '127.0.0.1', port: 0, path: '/stream' });
     onTestFinished(() => server.close());
     const bridge = bridgeCalls(server, edgeNc, {
@@ -41,7 +24,7 @@ describe('durable audio on JetStream', () => {
     });
     await bridge.ready;
     const { port } = await server.listen();
-    const calls = subscribeCalls(await connection(), { prefix });
+    const calls = subscribeCalls(await nats.connect(), { prefix });
     onTestFinished(() => calls.close());
     void (async () => {
       for await (const call of calls)
@@ -59,7 +42,7 @@ describe('durable audio on JetStream', () => {
     });
     await new Promise((r) => setTimeout(r, 250));
     const streamId = [...server.streams.keys()][0] as string;
-    const readerNc = await connection();
+    const readerNc = await nats.connect();
     const during = collect(
       readCallAudio(readerNc, streamId, { prefix, stream: `AUDIO_${process.pid}` }),
     );
