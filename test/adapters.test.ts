@@ -18,6 +18,7 @@ import {
   upgradeStatus,
 } from './helpers/adapter-clients.js';
 import {
+  serveStreams,
   STREAM_PATH,
   TARGETS,
   type TargetFactory,
@@ -140,23 +141,7 @@ const EXPECTED = {
 
 /** Starts a target whose onStream hands each started stream to `next()`. */
 async function serve(target: TargetFactory, options: TargetOptions = {}) {
-  const queue: CallStream[] = [];
-  const waiting: ((s: CallStream) => void)[] = [];
-  const server = await target.create({
-    ...options,
-    onStream: (stream) => {
-      const waiter = waiting.shift();
-      if (waiter) waiter(stream);
-      else queue.push(stream);
-      return options.onStream?.(stream);
-    },
-  });
-  const next = (): Promise<CallStream> =>
-    new Promise((resolve) => {
-      const ready = queue.shift();
-      if (ready) resolve(ready);
-      else waiting.push(resolve);
-    });
+  const { server, next } = await serveStreams(target, options);
   const connect = async (
     headers?: Record<string, string>,
     path = STREAM_PATH,

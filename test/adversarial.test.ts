@@ -7,6 +7,7 @@ import type { CallStream, CallstreamError } from '@callstream/core';
 import { ERROR_CODES } from '@callstream/core/internal';
 import { upgradeStatus } from './helpers/adapter-clients.js';
 import {
+  serveStreams,
   STREAM_PATH,
   TARGETS,
   type TargetFactory,
@@ -43,23 +44,7 @@ const START = (streamId: string, encoding = 'audio/x-mulaw', sampleRate = 8000) 
 
 /** A target whose started streams are queued for `next()`. */
 async function serve(target: TargetFactory, options: TargetOptions = {}) {
-  const queue: CallStream[] = [];
-  const waiting: ((s: CallStream) => void)[] = [];
-  const server = await target.create({
-    ...options,
-    onStream: (stream) => {
-      const waiter = waiting.shift();
-      if (waiter) waiter(stream);
-      else queue.push(stream);
-      return options.onStream?.(stream);
-    },
-  });
-  const next = (): Promise<CallStream> =>
-    new Promise((resolve) => {
-      const ready = queue.shift();
-      if (ready) resolve(ready);
-      else waiting.push(resolve);
-    });
+  const { server, next } = await serveStreams(target, options);
   /** A normal call: proves the server still serves after whatever came before. */
   const healthyCall = async (streamId: string): Promise<string> => {
     const platform = await FakePlatform.connect(server.url());

@@ -149,3 +149,28 @@ const fastify: TargetFactory = {
 
 /** The four ways to serve streams; the shared suite runs the same calls against each. */
 export const TARGETS: readonly TargetFactory[] = [standalone, http, express, fastify];
+
+/** Starts a target whose `onStream` hands each started stream, in order, to `next()`. */
+export async function serveStreams(
+  target: TargetFactory,
+  options: TargetOptions = {},
+): Promise<{ server: Target; next: () => Promise<CallStream> }> {
+  const queue: CallStream[] = [];
+  const waiting: ((s: CallStream) => void)[] = [];
+  const server = await target.create({
+    ...options,
+    onStream: (stream) => {
+      const waiter = waiting.shift();
+      if (waiter) waiter(stream);
+      else queue.push(stream);
+      return options.onStream?.(stream);
+    },
+  });
+  const next = (): Promise<CallStream> =>
+    new Promise((resolve) => {
+      const ready = queue.shift();
+      if (ready) resolve(ready);
+      else waiting.push(resolve);
+    });
+  return { server, next };
+}
