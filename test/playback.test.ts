@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { acceptStream, isCallstreamError, type CallStream } from '@callstream/core';
 import type { FakePlatform } from './helpers/fake-platform.js';
-import { startServer } from './helpers/server.js';
+import { startServer, startMessage } from './helpers/server.js';
 
 type Cmd = Record<string, unknown>;
 const isPlay = (m: Cmd): boolean => m.event === 'playAudio';
@@ -332,17 +332,7 @@ describe('playAudio argument errors', () => {
       }
     };
     check('before start');
-    ws.send(
-      JSON.stringify({
-        event: 'start',
-        start: {
-          callId: 'c',
-          streamId: 's',
-          tracks: ['inbound'],
-          mediaFormat: { encoding: 'audio/x-l16', sampleRate: 16000 },
-        },
-      }),
-    );
+    ws.send(startMessage('audio/x-l16', 16000));
     await stream.started;
     check('after start');
     // Nothing of it was queued: a valid playback after them is the only audio sent.

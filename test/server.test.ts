@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { createStreamServer, isCallstreamError, type CallStream } from '@callstream/core';
 import { upgradeStatus } from './helpers/adapter-clients.js';
 import { FakePlatform, le16 } from './helpers/fake-platform.js';
-import { collect, startServer } from './helpers/server.js';
+import { collect, startServer, startMessage } from './helpers/server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -139,17 +139,7 @@ describe('createStreamServer', () => {
     const streamP = new Promise<CallStream>((r) => server.once('stream', r));
     const ws = new WebSocket(url, { autoPong: false });
     await once(ws, 'open');
-    ws.send(
-      JSON.stringify({
-        event: 'start',
-        start: {
-          callId: 'c',
-          streamId: 's',
-          tracks: ['inbound'],
-          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
-        },
-      }),
-    );
+    ws.send(startMessage('audio/x-mulaw', 8000));
     const stream = await streamP;
     const closed = await stream.closed;
     expect(closed.code).toBe(1006);

@@ -14,7 +14,7 @@ import {
   type PlaybackResult,
   type StreamStats,
 } from '@callstream/core';
-import { startServer } from './helpers/server.js';
+import { startServer, startMessage } from './helpers/server.js';
 
 /** A ws server whose connections go straight to acceptStream, to test the seam itself. */
 async function seam(options: Parameters<typeof acceptStream>[2] = {}) {
@@ -101,17 +101,7 @@ describe('acceptStream', () => {
 
   it('closes with 1003 when start announces a format it cannot decode', async () => {
     const { ws, stream } = await seam();
-    ws.send(
-      JSON.stringify({
-        event: 'start',
-        start: {
-          callId: 'c',
-          streamId: 's',
-          tracks: ['inbound'],
-          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 16000 },
-        },
-      }),
-    );
+    ws.send(startMessage('audio/x-mulaw', 16000));
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1003);
     const err = await stream.started.then(
@@ -127,17 +117,7 @@ describe('acceptStream', () => {
     ws.on('message', (data) => received.push(String(data)));
     const playback = stream.playAudio(new Int16Array(4800)); // queued before start
     const closed = once(ws, 'close') as Promise<[number]>;
-    ws.send(
-      JSON.stringify({
-        event: 'start',
-        start: {
-          callId: 'c',
-          streamId: 's',
-          tracks: ['inbound'],
-          mediaFormat: { encoding: 'audio/x-l16', sampleRate: 48000 },
-        },
-      }),
-    );
+    ws.send(startMessage('audio/x-l16', 48000));
     const outcome = await Promise.race([
       closed.then(([code]) => code),
       new Promise<string>((r) => setTimeout(() => r('still open'), 1000)),

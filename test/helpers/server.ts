@@ -29,3 +29,16 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
+
+/** The JSON of a one-track (inbound) `start` for call `c`, stream `s`, in the given format. */
+export function startMessage(encoding: string, sampleRate: number): string {
+  return JSON.stringify({
+    event: 'start',
+    start: {
+      callId: 'c',
+      streamId: 's',
+      tracks: ['inbound'],
+      mediaFormat: { encoding, sampleRate },
+    },
+  });
+}
