@@ -24,6 +24,7 @@ import {
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Link, type LinkCounters } from './link.js';
 import { HeldMessages } from './held-messages.js';
+import { PendingRequests } from './pending-requests.js';
 import { RemotePlayback, settledPlayback, type PlaybackChannel } from './remote-playback.js';
 import {
   decodeFrame,
@@ -66,12 +67,6 @@ export interface RemoteCallOptions {
   onEnd: (call: RemoteCall) => void;
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  /** The value a request settles with when the call ends first. */
-  onClose: unknown;
-}
-
 /**
  * A call carried over NATS from an edge, as a worker sees it: the same {@link Call} interface as
  * a local `CallStream`. Frames arrive decoded (at the wire rate; `frames({ sampleRate })`
@@ -103,11 +98,10 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   readonly #fanout: FrameFanout;
   readonly #streamStats = createStats();
   readonly #playbacks = new Map<number, RemotePlayback>();
-  readonly #pending = new Map<number, Pending>();
+  readonly #requests = new PendingRequests((cmd) => this.#command(cmd));
   readonly #channel: PlaybackChannel;
   /** The `media` listeners, as one consumer of the fan-out (attached while there are any). */
   readonly #mediaListeners: FrameConsumer = { push: (frame) => this.#emit('media', frame) };
-  #nextId = 0;
   #attached = false;
   /** Messages that arrived after attach, before the consumer took the call (see {@link release}). */
   readonly #held: HeldMessages;
@@ -172,7 +166,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     this.#channel = {
       command: (cmd) => this.#command(cmd),
       chunk: (data) => this.#link.send(data, false),
-      request: (cmd) => this.#request(cmd, undefined),
+      request: (cmd) => this.#requests.request(cmd, undefined),
       sourceError: (err) => this.#userError(err),
       window: options.playWindow,
     };
@@ -201,7 +195,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
 
   playAudio(audio: PlayableAudio, options: PlayAudioOptions = {}): Playback {
     checkPlayAudioArgs(audio, options);
-    const id = ++this.#nextId;
+    const id = this.#requests.nextId();
     if (this.#isClosed || options.signal?.aborted === true) {
       return settledPlayback(options.name, this.#isClosed ? 'closed' : 'interrupted');
     }
@@ -212,18 +206,20 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
 
   checkpoint(name: string = `cs-mark-${++markCounter}`): Promise<boolean> {
     if (this.#isClosed) return Promise.resolve(false);
-    return this.#request((req) => ({ op: 'checkpoint', name, req }), false).then((v) => v === true);
+    return this.#requests
+      .request((req) => ({ op: 'checkpoint', name, req }), false)
+      .then((v) => v === true);
   }
 
   clearAudio(): Promise<void> {
     if (this.#isClosed) return Promise.resolve();
-    return this.#request((req) => ({ op: 'clear', req }), undefined).then(() => {});
+    return this.#requests.request((req) => ({ op: 'clear', req }), undefined).then(() => {});
   }
 
   sendDtmf(digits: string): void {
     checkDtmfDigits(digits);
     if (this.#isClosed) throw new CallstreamError('ERR_STREAM_CLOSED');
-    void this.#request((req) => ({ op: 'dtmf', digits, req }), undefined);
+    void this.#requests.request((req) => ({ op: 'dtmf', digits, req }), undefined);
   }
 
   async close(code = 1000, reason = ''): Promise<void> {
@@ -244,14 +240,6 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
   #command(cmd: WorkerCommand): void {
     this.stats.commands++;
     this.#link.send(encodeJson(cmd), false);
-  }
-
-  #request(cmd: (req: number) => WorkerCommand, onClose: unknown): Promise<unknown> {
-    const req = ++this.#nextId;
-    return new Promise((resolve) => {
-      this.#pending.set(req, { resolve, onClose });
-      this.#command(cmd(req));
-    });
   }
 
   #receive(data: Uint8Array): void {
@@ -341,15 +329,13 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       case 'ack':
         this.#playbacks.get(ev.id)?.acked();
         return;
-      case 'reply': {
-        const pending = this.#pending.get(ev.req);
-        this.#pending.delete(ev.req);
+      case 'reply':
+        // Settled first (its callbacks run later either way): an error listener that ends the call must not settle it as closed.
+        this.#requests.settle(ev.req, ev.value);
         if (ev.error !== undefined) {
           this.#userError(new CallstreamError(edgeErrorCode(ev.error.code), ev.error.message));
         }
-        pending?.resolve(ev.value);
         return;
-      }
       case 'close':
         this.#end(ev.code, ev.reason);
         return;
@@ -364,8 +350,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     this.#sub.unsubscribe();
     for (const playback of this.#playbacks.values()) playback.settle('closed', 0);
     this.#playbacks.clear();
-    for (const pending of this.#pending.values()) pending.resolve(pending.onClose);
-    this.#pending.clear();
+    this.#requests.closeAll();
     this.#fanout.end(undefined);
     this.log.debug({ code, reason, stats: this.stats }, 'remote call ended');
     this.#emit('close', { code, reason });
