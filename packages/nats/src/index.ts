@@ -16,5 +16,5 @@ export type { Bridge, BridgedCall, BridgeStats, StreamSource } from './bridge.js
 export type { DurableAudioOptions, ReadCallAudioOptions } from './durable-audio.js';
 export type { EdgeCallStats } from './edge-session.js';
 export type { BridgeOptions, FallbackReason, WorkerOptions } from './options.js';
-export type { RemoteCallStats } from './remote-call.js';
+export type { RemoteCallStats } from './remote-call-stats.js';
 export type { CallSubscription, WorkerStats } from './subscribe-calls.js';

@@ -12,7 +12,6 @@ import {
   type AudioFrame,
   type Call,
   type CallStreamEvents,
-  type DtmfDigit,
   type FramesOptions,
   type Logger,
   type MediaFormat,
@@ -22,7 +21,9 @@ import {
   type Track,
 } from '@callstream/core';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Link, type LinkCounters } from './link.js';
+import { Link } from './link.js';
+import { createRemoteCallStats, type RemoteCallStats } from './remote-call-stats.js';
+import { emitCallEvent } from './call-events.js';
 import { HeldMessages } from './held-messages.js';
 import { PendingRequests } from './pending-requests.js';
 import { RemotePlayback, settledPlayback, type PlaybackChannel } from './remote-playback.js';
@@ -39,20 +40,6 @@ import {
 import { edgeErrorCode, isCloseFrame, parseEdgeEvent } from './wire-parse.js';
 
 let markCounter = 0;
-
-/** Counters of one call on a worker. */
-export interface RemoteCallStats extends LinkCounters {
-  /** Audio frames received from the edge, per track. */
-  frames: Record<Track, number>;
-  /** Frames dropped because an iterator's (or the pre-consumer) buffer was full. */
-  dropped: number;
-  /** Events received from the edge (dtmf, playback results, replies, ...). */
-  events: number;
-  /** Commands sent to the edge. */
-  commands: number;
-  /** Messages from the edge that could not be read (ignored). */
-  malformed: number;
-}
 
 export interface RemoteCallOptions {
   nc: NatsConnection;
@@ -121,16 +108,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     this.extraHeaders = Object.freeze({ ...offer.extraHeaders });
     this.session = offer.session;
     this.log = options.logger.child({ callId: offer.callId, streamId: offer.streamId });
-    this.stats = {
-      frames: { inbound: 0, outbound: 0 },
-      dropped: 0,
-      events: 0,
-      commands: 0,
-      malformed: 0,
-      droppedFrames: 0,
-      droppedMessages: 0,
-      bufferedMessages: 0,
-    };
+    this.stats = createRemoteCallStats();
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#held = new HeldMessages(
       Math.ceil(options.bufferMs / 20) * Math.max(1, offer.tracks.length) +
@@ -299,26 +277,12 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
       case 'hb':
         return;
       case 'dtmf':
-        this.#emit('dtmf', {
-          digit: ev.digit as DtmfDigit, // checked by parseEdgeEvent
-          track: ev.track,
-          timestamp: ev.timestamp,
-        });
-        return;
       case 'playedStream':
-        this.#emit('playedStream', { name: ev.name });
-        return;
       case 'clearedAudio':
-        this.#emit('clearedAudio');
-        return;
       case 'stop':
-        this.#emit('stop', { reason: ev.reason });
-        return;
       case 'unknown':
-        this.#emit('unknown', ev.message);
-        return;
       case 'frameError':
-        this.#emit('frameError', new CallstreamError(edgeErrorCode(ev.code), ev.message));
+        emitCallEvent(ev, (event, ...args) => this.#emit(event, ...args));
         return;
       case 'playback': {
         const playback = this.#playbacks.get(ev.id);
