@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
-import type { BenchServer } from './bench-server.js';
+import { wsBenchServer, type BenchServer } from './bench-server.js';
 import type { CallFrames, FrameCheck } from './frame-check.js';
 
 interface Message {
@@ -40,15 +40,9 @@ export async function startBaseline(check: FrameCheck): Promise<BenchServer> {
     });
   });
 
-  const address = wss.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    port: address.port,
-    openCalls: () => open,
-    startedCalls: () => started,
-    close: async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return wsBenchServer(
+    wss,
+    () => open,
+    () => started,
+  );
 }

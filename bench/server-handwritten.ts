@@ -11,7 +11,7 @@
 import { once } from 'node:events';
 import alawmulaw from 'alawmulaw';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { BenchServer } from './bench-server.js';
+import { wsBenchServer, type BenchServer } from './bench-server.js';
 import type { CallFrames, FrameCheck } from './frame-check.js';
 import { decodeMulawTable } from './mulaw-table.js';
 import { loadSpeex, type SpeexResampler } from './speex.js';
@@ -61,17 +61,11 @@ async function startHandWritten(
     });
   });
 
-  const address = wss.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    port: address.port,
-    openCalls: () => open,
-    startedCalls: () => started,
-    close: async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return wsBenchServer(
+    wss,
+    () => open,
+    () => started,
+  );
 }
 
 /** (d): one `playAudio` back per frame received, sent at once. */
