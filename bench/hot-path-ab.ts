@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MediaFormat } from '../packages/core/dist/index.js';
 import { loadCore } from './deps.js';
+import { mediaMessage } from './media-message.js';
 import { audioFrames, STREAM_ID } from './pipeline-naive.js';
 
 const VARIANTS = 16;
@@ -70,17 +71,7 @@ console.log('| path | format | before ns | after ns | after / before (median of 
 console.log('| --- | --- | --- | --- | --- |');
 for (const { label, format, bytes } of FORMATS) {
   const messages = Array.from({ length: VARIANTS }, (_, n) =>
-    Buffer.from(
-      core.serializeMedia({
-        sequenceNumber: 42 + n,
-        streamId: STREAM_ID,
-        track: 'inbound',
-        timestamp: 1_705_312_200_000 + 20 * n,
-        chunk: 41 + n,
-        payload: randomBytes(bytes).toString('base64'),
-        extraHeaders: 'userId=12345;sessionId=abc',
-      }),
-    ),
+    mediaMessage(core.serializeMedia, n, randomBytes(bytes).toString('base64')),
   );
   const text = new core.InboundReader();
   text.decodeWith(core.createFrameDecoder(format));

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import alawmulaw from 'alawmulaw';
 import type { MediaFormat } from '../packages/core/dist/index.js';
 import { loadCore, type CoreModule } from './deps.js';
+import { mediaMessage } from './media-message.js';
 import { measure, type Contender, type MeasureOptions } from './pipeline-measure.js';
 import { audioFrames, naiveDecoder, naivePlayAudio, STREAM_ID } from './pipeline-naive.js';
 import { printTables } from './pipeline-report.js';
@@ -102,19 +103,7 @@ function frameRows(core: CoreModule, frame: MeasureOptions): Row[] {
     const samples = format.encoding === 'audio/x-mulaw' ? bytes : bytes / 2;
     const payloads = Array.from({ length: VARIANTS }, () => randomBytes(bytes).toString('base64'));
     // The bytes of each message, as a WebSocket delivers them.
-    const messages = payloads.map((payload, n) =>
-      Buffer.from(
-        core.serializeMedia({
-          sequenceNumber: 42 + n,
-          streamId: STREAM_ID,
-          track: 'inbound',
-          timestamp: 1_705_312_200_000 + 20 * n,
-          chunk: 41 + n,
-          payload,
-          extraHeaders: 'userId=12345;sessionId=abc',
-        }),
-      ),
-    );
+    const messages = payloads.map((payload, n) => mediaMessage(core.serializeMedia, n, payload));
     const decode = core.createFrameDecoder(format);
     const naive = naiveDecoder(format);
     const reader = new core.InboundReader();

@@ -26,25 +26,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseMessage, parseMessageGeneral } from '../packages/core/src/protocol/parse.js';
 import { serializeMedia } from '../packages/core/src/protocol/serialize-platform.js';
+import { mediaMessage } from './media-message.js';
 
-const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
 const VARIANTS = 16; // distinct texts, so nothing is cached on one string
 const ITERATIONS = 1_000_000;
 
 function mediaTexts(payloadBytes: number): string[] {
   return Array.from({ length: VARIANTS }, (_, n) =>
     // A Buffer round trip gives a flat string, as a WebSocket message is (not a rope).
-    Buffer.from(
-      serializeMedia({
-        sequenceNumber: 42 + n,
-        streamId: STREAM_ID,
-        track: 'inbound',
-        timestamp: 1_705_312_200_000 + 20 * n,
-        chunk: 41 + n,
-        payload: randomBytes(payloadBytes).toString('base64'),
-        extraHeaders: 'userId=12345;sessionId=abc',
-      }),
-    ).toString(),
+    mediaMessage(serializeMedia, n, randomBytes(payloadBytes).toString('base64')).toString(),
   );
 }
 
