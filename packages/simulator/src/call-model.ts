@@ -24,6 +24,8 @@ export interface CallModelHooks {
   send(text: string): void;
   checkpoint(acked: AckedCheckpoint): void;
   violation(violation: Violation): void;
+  /** A `clearAudio` was answered with `clearedAudio`. */
+  cleared(): void;
   /** The call should end: its hangup time came, or (Vobiz) the server sent `stop`. */
   end(code: number, reason: string, by: CallClose['by']): void;
 }
@@ -156,6 +158,7 @@ export class CallModel {
         this.#timeline.cleared(atMs, (droppedSamples * 1000) / this.#o.format.sampleRate, voided);
         if (this.#wire) this.#hooks.send(this.#wire.clearedAudio());
         this.#timeline.add({ type: 'clearedAudio', atMs });
+        this.#hooks.cleared();
         break;
       }
       case 'sendDTMF':

@@ -2,6 +2,9 @@ export { SimulatedCall, simulateCall } from './simulate-call.js';
 export { PlayoutBuffer } from './playout-buffer.js';
 export { renderCallReport } from './call-report.js';
 export { CALL_EVENT_TYPES } from './timeline.js';
+export { FakePlatform, startFakePlatform } from './platform/fake-platform.js';
+export { FakeCall } from './platform/fake-call.js';
+export { FakeStream } from './platform/fake-stream.js';
 
 export type { SimulatedCallEvents } from './simulate-call.js';
 export type {
@@ -18,3 +21,15 @@ export type { CallEvent, CallEventType } from './timeline.js';
 export type { ClearResult } from './playout-buffer.js';
 export type { CallerAudio } from './media-source.js';
 export type { Violation, ViolationCode } from './violations.js';
+export type {
+  CallEnd,
+  CreateCallOptions,
+  FakeCallEvents,
+  FakeCallResult,
+} from './platform/fake-call.js';
+export type { CallbackExchange, FakeStreamResult, StreamEnd } from './platform/fake-stream.js';
+export type { AnswerProblem } from './platform/answer-document.js';
+export type { HttpExchange } from './platform/outbound-request.js';
+export type { RestExchange } from './platform/rest-api.js';
+export type { StreamSpec, AudioTrack } from './platform/stream-spec.js';
+export type { Platform, StartFakePlatformOptions } from './platform/platform-options.js';

@@ -32,6 +32,8 @@ export interface SimulatedCallEvents {
   checkpoint: [AckedCheckpoint];
   /** A command broke PROTOCOL.md. */
   violation: [Violation];
+  /** A `clearAudio` flushed the playout buffer and was answered with `clearedAudio`. */
+  clearedAudio: [];
 }
 
 /** How long to wait for the server's close frame before dropping the connection. */
@@ -75,6 +77,7 @@ export class SimulatedCall extends EventEmitter<SimulatedCallEvents> {
       },
       checkpoint: (acked) => this.#emit('checkpoint', acked),
       violation: (violation) => this.#emit('violation', violation),
+      cleared: () => this.#emit('clearedAudio'),
       end: (code, reason, by) => this.#end(code, reason, by),
     });
     this.done = new Promise<SimulatedCallResult>((resolve, reject) => {
