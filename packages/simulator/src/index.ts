@@ -31,5 +31,6 @@ export type { CallbackExchange, FakeStreamResult, StreamEnd } from './platform/f
 export type { AnswerProblem } from './platform/answer-document.js';
 export type { HttpExchange } from './platform/outbound-request.js';
 export type { RestExchange } from './platform/rest-api.js';
+export type { FakePlatformEvents } from './platform/fake-platform.js';
 export type { StreamSpec, AudioTrack } from './platform/stream-spec.js';
 export type { Platform, StartFakePlatformOptions } from './platform/platform-options.js';

@@ -67,7 +67,7 @@ export interface FakeCallEvents {
 
 export interface CallHost {
   options: ResolvedPlatformOptions;
-  callbacks: CallbackExchange[];
+  recordCallback(exchange: CallbackExchange): void;
 }
 
 export class FakeCall extends EventEmitter<FakeCallEvents> {
@@ -112,7 +112,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
         from: this.from,
         to: this.to,
         options: this.#host.options,
-        callbacks: this.#host.callbacks,
+        recordCallback: (exchange) => this.#host.recordCallback(exchange),
         caller: () => this.#caller(),
       },
       randomUUID(),

@@ -4,7 +4,7 @@
  * a simulated call, and sends signed status callbacks. Everything it received and sent is kept
  * for the test to look at.
  */
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +20,18 @@ import type {
 import { handleRest } from './rest-api.js';
 import type { RestExchange } from './rest-api.js';
 
+/** Events of a {@link FakePlatform}, for logs and live displays. */
+export interface FakePlatformEvents {
+  /** A call was placed (by `createCall` or `POST Call/`). */
+  call: [FakeCall];
+  /** A REST request was answered. */
+  request: [RestExchange];
+  /** A status callback was sent and answered (or failed). */
+  callback: [CallbackExchange];
+}
+
 /** A running fake platform; see {@link startFakePlatform}. */
-export class FakePlatform {
+export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   readonly platform: Platform;
   readonly authId: string;
   readonly authToken: string;
@@ -40,6 +50,7 @@ export class FakePlatform {
 
   /** @internal use {@link startFakePlatform} */
   constructor(options: ResolvedPlatformOptions, server: Server) {
+    super();
     this.#options = options;
     this.#server = server;
     this.platform = options.platform;
@@ -56,7 +67,10 @@ export class FakePlatform {
           options,
           calls: this.#calls,
           createCall: (o) => this.createCall(o),
-          requests: this.requests,
+          recordRequest: (exchange) => {
+            this.requests.push(exchange);
+            this.emit('request', exchange);
+          },
         },
         req,
         res,
@@ -82,8 +96,18 @@ export class FakePlatform {
     if (options.callUuid !== undefined && this.#calls.has(options.callUuid)) {
       throw new TypeError(`createCall: a call ${options.callUuid} exists already`);
     }
-    const call = new FakeCall({ options: this.#options, callbacks: this.callbacks }, options);
+    const call = new FakeCall(
+      {
+        options: this.#options,
+        recordCallback: (exchange) => {
+          this.callbacks.push(exchange);
+          this.emit('callback', exchange);
+        },
+      },
+      options,
+    );
     this.#calls.set(call.callUuid, call);
+    this.emit('call', call);
     return call;
   }
 

@@ -57,7 +57,8 @@ export interface StreamHost {
   from: string;
   to: string;
   options: ResolvedPlatformOptions;
-  callbacks: CallbackExchange[];
+  /** Keeps a callback that was sent and answered. */
+  recordCallback(exchange: CallbackExchange): void;
   /** The caller's side from now on: audio, DTMF and hangup time, relative to now. */
   caller(): {
     audio?: { samples: Int16Array; sampleRate: number };
@@ -235,7 +236,12 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
     };
     this.#callbacks = this.#callbacks.then(async () => {
       const exchange = await sendSigned(ctx, method, url, params);
-      host.callbacks.push({ ...exchange, event, callUuid: host.callUuid, streamId: this.streamId });
+      host.recordCallback({
+        ...exchange,
+        event,
+        callUuid: host.callUuid,
+        streamId: this.streamId,
+      });
     });
   }
 }

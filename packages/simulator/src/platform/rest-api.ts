@@ -28,7 +28,8 @@ export interface RestHost {
   options: ResolvedPlatformOptions;
   calls: ReadonlyMap<string, FakeCall>;
   createCall(options: CreateCallOptions): FakeCall;
-  requests: RestExchange[];
+  /** Keeps a request that was answered. */
+  recordRequest(exchange: RestExchange): void;
 }
 
 type Reply = { status: number; body?: Record<string, unknown> };
@@ -49,7 +50,6 @@ export async function handleRest(
     status: 0,
     response: undefined,
   };
-  host.requests.push(exchange);
   let reply: Reply;
   let headers: Record<string, string> = {};
   try {
@@ -62,6 +62,7 @@ export async function handleRest(
   }
   exchange.status = reply.status;
   exchange.response = reply.body;
+  host.recordRequest(exchange);
   if (res.headersSent || res.destroyed) return;
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
