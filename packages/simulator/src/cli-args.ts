@@ -2,11 +2,17 @@
  * Command-line arguments of `callstream-sim`, and its help text.
  */
 import { parseArgs } from 'node:util';
-import type { DtmfDigit, MediaFormat, Track } from '@callstream/core';
-import { isDtmfDigit } from '@callstream/core/internal';
+import type { MediaFormat, Track } from '@callstream/core';
 import type { Dialect, SimulateCallOptions } from './options.js';
+import { answerCallCommand, platformCommand } from './cli-platform-args.js';
+import { UsageError, number, oneOf, parseDtmf } from './cli-values.js';
+import type { AnswerCallCommand, PlatformCommand } from './cli-platform-args.js';
+
+export { UsageError } from './cli-values.js';
 
 export const HELP = `Usage: callstream-sim <url> [options]
+       callstream-sim --answer-url <url> [options]
+       callstream-sim platform [options]
 
 Places a simulated phone call into a WebSocket server, the way Plivo (or Vobiz) does:
 sends start, a media frame every 20 ms per track, DTMF and stop; plays the server's
@@ -45,6 +51,25 @@ Platform
   --call-id <id>             use this callId instead of a random UUID
   --stream-id <id>           use this streamId instead of a random UUID
 
+A call from an answer URL (a local platform runs for the call)
+  --answer-url <url>         request this http(s) URL as the platform does (signed, with
+                             CallUUID, From, To, ...), then follow its <Stream> XML: the
+                             stream URL, format, tracks and extra headers come from there
+  --answer-method <method>   POST (default) | GET
+  --from <number>            the caller's number. Default +14155550100
+  --to <number>              the number called. Default +14155550199
+  --auth-id <id>             the account id. Default: random
+  --auth-token <token>       the token every request and upgrade is signed with (your
+                             app checks signatures with it). Default: random
+
+A long-lived local platform: callstream-sim platform
+  Serves the stream REST API (start, get, list, stop, stop all, hangup, and POST Call/
+  to place a call) until Ctrl-C, and prints its base URL and credentials.
+  --dialect, --auth-id, --auth-token, --speed as above
+  --host <host>              default 127.0.0.1
+  --port <port>              default 0 (any free port)
+  --call                     place one live call at start (prints its CallUUID)
+
 Output
   --json                     print one JSON object (no progress line)
   --quiet                    no progress line
@@ -52,17 +77,15 @@ Output
 
 Progress goes to stderr (when it is a terminal), the summary to stdout.
 Exit status: 0 the call completed cleanly, 1 the server broke the protocol (the
-violations are listed), 2 connection failure, bad arguments or unreadable files.
+violations are listed) or the answer XML has problems, 2 connection failure, bad
+arguments or unreadable files.
 
-Example
+Examples
   callstream-sim ws://127.0.0.1:8080/stream --wav caller.wav --format l16-16k \\
     --dtmf 1@1500 --record heard.wav --report call.html
+  callstream-sim --answer-url http://127.0.0.1:3000/answer --wav caller.wav --dtmf 1@1500
+  callstream-sim platform --port 8099 --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token secret --call
 `;
-
-/** A command line that cannot be run; the message says why. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** What the command line asks for. */
 export type CliCommand =
@@ -74,7 +97,9 @@ export type CliCommand =
       report: string | undefined;
       json: boolean;
       quiet: boolean;
-    };
+    }
+  | AnswerCallCommand
+  | PlatformCommand;
 
 const FORMATS: Record<string, MediaFormat> = {
   mulaw: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
@@ -88,41 +113,6 @@ const TRACKS: Record<string, Track[]> = {
   both: ['inbound', 'outbound'],
 };
 
-function number(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(`${flag} takes a number >= 0, got "${value}"`);
-  }
-  return n;
-}
-
-function oneOf<T>(
-  table: Record<string, T>,
-  value: string | undefined,
-  flag: string,
-): T | undefined {
-  if (value === undefined) return undefined;
-  const found = table[value.toLowerCase()];
-  if (found === undefined) {
-    throw new UsageError(`${flag} must be one of ${Object.keys(table).join(', ')}, got "${value}"`);
-  }
-  return found;
-}
-
-function parseDtmf(values: string[]): { atMs: number; digit: DtmfDigit }[] {
-  return values
-    .flatMap((value) => value.split(','))
-    .map((entry) => {
-      const match = /^([^@])@(\d+(?:\.\d+)?)$/.exec(entry.trim());
-      const digit = match?.[1]?.toUpperCase();
-      if (match === null || !isDtmfDigit(digit)) {
-        throw new UsageError(`--dtmf takes digit@ms (e.g. 1@1500), got "${entry}"`);
-      }
-      return { digit, atMs: Number(match[2]) };
-    });
-}
-
 function parseHeaders(values: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const value of values) {
@@ -132,6 +122,17 @@ function parseHeaders(values: string[]): Record<string, string> {
   }
   return headers;
 }
+
+const PLATFORM_ONLY = [
+  'answer-method',
+  'from',
+  'to',
+  'auth-id',
+  'auth-token',
+  'host',
+  'port',
+  'call',
+] as const;
 
 /** Parses `argv` (without `node` and the script). Throws {@link UsageError}. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -160,6 +161,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        'answer-url': { type: 'string' },
+        'answer-method': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'auth-id': { type: 'string' },
+        'auth-token': { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        call: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -167,6 +177,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
+  if (positionals[0] === 'platform') return platformCommand(values, positionals.slice(1));
+  if (values['answer-url'] !== undefined) return answerCallCommand(values, positionals);
+  for (const flag of PLATFORM_ONLY) {
+    if (values[flag] !== undefined)
+      throw new UsageError(`--${flag} needs --answer-url or platform`);
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0

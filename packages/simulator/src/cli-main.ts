@@ -9,6 +9,8 @@ import { renderCallReport } from './call-report.js';
 import { jsonReport, progressLine, summary } from './cli-report.js';
 import type { SimulatedCallResult } from './options.js';
 import { simulateCall } from './simulate-call.js';
+import { runAnswerCall } from './cli-answer-call.js';
+import { runPlatform } from './cli-platform.js';
 
 /** Where the CLI writes, and how it is interrupted. */
 export interface CliIo {
@@ -50,6 +52,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(HELP);
     return EXIT.ok;
   }
+  if (command.kind === 'platform') return runPlatform(command, io);
+  if (command.kind === 'answer-call') return runAnswerCall(command, io);
   const { options, record, report, json, quiet } = command;
 
   let call;

@@ -174,6 +174,11 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
       this.#problems.push({ code: 'caller-audio', message });
       this.hangup('answer-failed');
     }
+    // Call time 0 is the answer: when the answer document has come (the platform answers the
+    // call then), or at once without an answer URL.
+    const { answerUrl } = this.#o;
+    const verbs =
+      this.live && answerUrl !== undefined ? await this.#fetchAnswer(answerUrl) : undefined;
     this.#answeredAt = Date.now();
     this.#hangupAtMs =
       this.#o.hangupAfterMs ??
@@ -186,7 +191,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
       }, wallMs);
       this.#timer.unref();
     }
-    if (this.live && this.#o.answerUrl !== undefined) await this.#runAnswer(this.#o.answerUrl);
+    if (verbs !== undefined) void this.#runVerbs(verbs);
     await this.#endedPromise;
     const streams = await Promise.all(this.streams.map((s) => s.done));
     return {
@@ -200,7 +205,8 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     };
   }
 
-  async #runAnswer(url: string): Promise<void> {
+  /** Requests the answer URL; resolves with the verbs to run, or undefined when it cannot run. */
+  async #fetchAnswer(url: string): Promise<AnswerVerb[] | undefined> {
     const { options } = this.#host;
     const params = {
       CallUUID: this.callUuid,
@@ -232,9 +238,10 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     } else {
       const { verbs, problems } = readAnswerDocument(response.body, options.platform);
       this.#problems.push(...problems);
-      if (problems.length === 0) return this.#runVerbs(verbs);
+      if (problems.length === 0) return verbs;
     }
     this.hangup('answer-failed');
+    return undefined;
   }
 
   async #runVerbs(verbs: AnswerVerb[]): Promise<void> {

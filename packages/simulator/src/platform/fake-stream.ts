@@ -102,7 +102,8 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
     this.source = source;
     this.createdAt = host.options.clock();
     this.connected = new Promise((resolve) => (this.#connected = resolve));
-    this.done = this.#run();
+    // Started on the next microtask, so that listeners added after construction see every attempt.
+    this.done = Promise.resolve().then(() => this.#run());
   }
 
   /** True until the stream has ended (or is ending). */

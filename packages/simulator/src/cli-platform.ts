@@ -1,0 +1,51 @@
+/**
+ * `callstream-sim platform`: a long-lived fake platform. Prints its base URL and credentials
+ * (and a curl line to try), logs each REST request and status callback, and closes on Ctrl-C.
+ */
+import { once } from 'node:events';
+import type { CliIo } from './cli-main.js';
+import type { PlatformCommand } from './cli-platform-args.js';
+import { startFakePlatform } from './platform/fake-platform.js';
+
+export async function runPlatform(command: PlatformCommand, io: CliIo): Promise<number> {
+  let fake;
+  try {
+    fake = await startFakePlatform(command.platform);
+  } catch (err) {
+    io.stderr.write(`callstream-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const vobiz = fake.platform === 'vobiz';
+  const auth = vobiz
+    ? `-H 'X-Auth-ID: ${fake.authId}' -H 'X-Auth-Token: ${fake.authToken}'`
+    : `-u '${fake.authId}:${fake.authToken}'`;
+  const lines = [
+    `fake ${fake.platform} platform`,
+    `  base URL    ${fake.baseUrl}`,
+    `  auth id     ${fake.authId}`,
+    `  auth token  ${fake.authToken}`,
+  ];
+  let uuid = '<CallUUID>';
+  if (command.call) {
+    uuid = fake.createCall().callUuid;
+    lines.push(`  live call   ${uuid}`);
+  }
+  lines.push(
+    `try:`,
+    `  curl ${auth} -H 'Content-Type: application/json' \\`,
+    `    -d '{"service_url":"ws://127.0.0.1:8080/stream"}' ${fake.baseUrl}Call/${uuid}/Stream/`,
+    `Ctrl-C to stop.`,
+  );
+  io.stdout.write(lines.join('\n') + '\n');
+  fake.on('call', (call) => io.stdout.write(`call ${call.callUuid} placed\n`));
+  fake.on('request', (r) => io.stdout.write(`${r.method} ${r.url} → ${r.status}\n`));
+  fake.on('callback', (c) =>
+    io.stdout.write(
+      `callback ${c.event} ${c.method} ${c.url} → ${c.response ? c.response.status : c.error}\n`,
+    ),
+  );
+  if (io.signal !== undefined && !io.signal.aborted) await once(io.signal, 'abort');
+  await fake.close();
+  io.stdout.write('fake platform closed\n');
+  return 0;
+}
