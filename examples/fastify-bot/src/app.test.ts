@@ -54,6 +54,21 @@ describe('fastify-bot', () => {
     expect(get.body).toBe(xml);
   });
 
+  it('answers the form-encoded POST /answer the platform sends', async () => {
+    const app = await createApp({ publicUrl: 'wss://bot.example.com' });
+    onTestFinished(() => app.close());
+    const res = await app.inject({
+      method: 'POST',
+      url: '/answer',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'CallUUID=c-1&From=%2B14155550100&To=%2B14155550199&Direction=inbound',
+    });
+    expect([res.statusCode, res.body]).toEqual([
+      200,
+      `${XML_HEAD}wss://bot.example.com/stream</Stream></Response>`,
+    ]);
+  });
+
   it('builds the stream URL from the Host header without a public URL', async () => {
     const app = await createApp({ path: '/media' });
     onTestFinished(() => app.close());

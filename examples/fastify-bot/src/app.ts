@@ -63,6 +63,14 @@ export async function createApp(options: FastifyBotOptions = {}): Promise<Fastif
         request.log.info({ event: event.event, streamId: event.streamId }, 'stream status')),
   });
 
+  // The platform POSTs the answer request form-encoded (CallUUID, From, To, ...); Fastify has no
+  // parser for that by default and would answer 415.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+
   app.route({
     method: ['GET', 'POST'],
     url: '/answer',
