@@ -27,9 +27,10 @@ async function setup(
 ): Promise<{ fake: FakePlatform; app: TestApp; ws: TestServer }> {
   const ws = await startTestServer(onPeer);
   onTestFinished(() => ws.close());
-  let app: TestApp | undefined;
-  app = await startTestApp(() => answer(app as TestApp, ws));
-  onTestFinished(() => (app as TestApp).close());
+  const holder: { app?: TestApp } = {};
+  const app = await startTestApp(() => answer(holder.app as TestApp, ws));
+  holder.app = app;
+  onTestFinished(() => app.close());
   const fake = await startFakePlatform({ authId: AUTH_ID, authToken: TOKEN, ...options });
   onTestFinished(() => fake.close());
   return { fake, app, ws };

@@ -70,6 +70,14 @@ export interface CallHost {
   recordCallback(exchange: CallbackExchange): void;
 }
 
+/**
+ * One call of a {@link FakePlatform}, made with `fake.createCall()`.
+ *
+ * @example
+ * const call = fake.createCall({ answerUrl: 'http://127.0.0.1:3000/answer', hangupAfterMs: 5000 });
+ * call.on('stream', (stream, simulated) => simulated.on('checkpoint', (c) => console.log(c.name)));
+ * const { end, streams } = await call.done;
+ */
 export class FakeCall extends EventEmitter<FakeCallEvents> {
   readonly callUuid: string;
   readonly from: string;

@@ -30,7 +30,15 @@ export interface FakePlatformEvents {
   callback: [CallbackExchange];
 }
 
-/** A running fake platform; see {@link startFakePlatform}. */
+/**
+ * A running fake platform; see {@link startFakePlatform}.
+ *
+ * @example
+ * const fake = await startFakePlatform();
+ * fake.on('callback', (c) => console.log(c.event, c.response?.status));
+ * const call = fake.createCall(); // live, waiting for a REST start at fake.baseUrl
+ * await fake.hangup(call.callUuid);
+ */
 export class FakePlatform extends EventEmitter<FakePlatformEvents> {
   readonly platform: Platform;
   readonly authId: string;

@@ -75,6 +75,14 @@ export interface FakeStreamEvents {
 
 export const DROPPED_ERROR = 'connection disconnected with the remote service';
 
+/**
+ * One stream of a {@link FakeCall}: from its `<Stream>` or a REST start, in `call.streams`.
+ *
+ * @example
+ * const [stream] = call.streams;
+ * stream?.stop('stopped'); // as a REST stop: StopStream is sent
+ * const { end, result } = await stream!.done;
+ */
 export class FakeStream extends EventEmitter<FakeStreamEvents> {
   readonly streamId: string;
   readonly spec: StreamSpec;

@@ -39,8 +39,8 @@ async function rest(
   method: string,
   path: string,
   options: { json?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const headers: Record<string, string> = {
     ...credentials(fake.platform),
     ...(options.json !== undefined && { 'Content-Type': 'application/json' }),
