@@ -136,6 +136,11 @@ export class CallModel {
     }
     const { command, violations } = this.#checker.check(text);
     for (const v of violations) this.#violation({ ...v, atMs, command: text.slice(0, 200) });
+    if (command !== undefined && !this.#o.bidirectional && command.event !== 'stop') {
+      const message = `${command.event} on a stream that is not bidirectional (the platform ignores it)`;
+      this.#violation({ code: 'not-bidirectional', message, atMs, command: text.slice(0, 200) });
+      return;
+    }
     // Once hanging up, the call's clock has stopped: nothing more plays or is acknowledged.
     if (command === undefined || this.#ended) return;
     switch (command.event) {

@@ -60,6 +60,12 @@ export interface SimulateCallOptions {
    * Default 0: hang up on time, as a caller who puts the phone down.
    */
   waitForPlayoutMs?: number;
+  /**
+   * Whether the stream takes the server's commands (`<Stream bidirectional="true">`). When false,
+   * every `playAudio`, `checkpoint`, `clearAudio` and `sendDTMF` is a `not-bidirectional`
+   * violation and is ignored, as the platform ignores it. Default true.
+   */
+  bidirectional?: boolean;
   /** Send a `stop` message before closing. Default true for plivo, false for vobiz. */
   sendStop?: boolean;
   /** Platform dialect. Default `'plivo'`. */
@@ -223,6 +229,7 @@ export function resolveOptions(
     hangupAfterMs: options.hangupAfterMs,
     waitForPlayoutMs: options.waitForPlayoutMs ?? 0,
     sendStop: options.sendStop ?? dialect === 'plivo',
+    bidirectional: options.bidirectional ?? true,
     dialect,
     callId: options.callId ?? ids.callId,
     streamId: options.streamId ?? ids.streamId,

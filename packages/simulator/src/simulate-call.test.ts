@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeL16, encodeL16, encodeMulaw, readWavFile } from '@callstream/core';
-import { resample, serializeCheckpoint } from '@callstream/core/internal';
+import { resample, serializeCheckpoint, serializePlayAudio } from '@callstream/core/internal';
 import { simulateCall } from './simulate-call.js';
 import { ramp, startTestServer } from './test-helpers.js';
 import type { Peer, Received, TestServer } from './test-helpers.js';
@@ -225,5 +225,37 @@ describe('simulateCall dialect vobiz', () => {
     expect(media(messages).every((m) => m.extra_headers === '{}')).toBe(true);
     expect(messages.some((m) => m.event === 'stop')).toBe(false);
     expect(result.checkpoints.map((c) => c.name)).toEqual(['hello']);
+  });
+});
+
+describe('simulateCall with bidirectional false', () => {
+  it('ignores the server commands, as the platform does on a one-way stream, and reports each', async () => {
+    const payload = Buffer.alloc(160, 0x7f).toString('base64');
+    server = await startTestServer((peer) => {
+      void peer
+        .next((m) => m.event === 'start')
+        .then((start) => {
+          const id = start.start.streamId as string;
+          peer.socket.send(serializePlayAudio(id, 'audio/x-mulaw', 8000, payload));
+          peer.socket.send(serializeCheckpoint(id, 'hello'));
+        });
+    });
+    const result = await simulateCall({
+      url: server.url,
+      hangupAfterMs: 200,
+      bidirectional: false,
+    }).done;
+    expect(result.violations.map((v) => [v.code, v.message])).toEqual([
+      [
+        'not-bidirectional',
+        'playAudio on a stream that is not bidirectional (the platform ignores it)',
+      ],
+      [
+        'not-bidirectional',
+        'checkpoint on a stream that is not bidirectional (the platform ignores it)',
+      ],
+    ]);
+    expect([result.playedMs, result.checkpoints]).toEqual([0, []]);
+    expect(result.heard.every((s) => s === 0)).toBe(true);
   });
 });

@@ -21,6 +21,7 @@
  * - `message-too-long`: more than 100 ms of audio in one playAudio.
  * - `chunk-not-20ms-multiple`: a playAudio whose duration is not a multiple of 20 ms.
  * - `invalid-digits`: `sendDTMF` digits outside `[0-9A-D*#]`.
+ * - `not-bidirectional`: a command on a stream that is not bidirectional (the platform ignores it).
  */
 export type ViolationCode =
   | 'binary-frame'
@@ -38,6 +39,7 @@ export type ViolationCode =
   | 'odd-length'
   | 'format-switched'
   | 'message-too-long'
+  | 'not-bidirectional'
   | 'chunk-not-20ms-multiple'
   | 'invalid-digits';
 

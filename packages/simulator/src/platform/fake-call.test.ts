@@ -214,6 +214,21 @@ describe('fake calls (plivo)', () => {
     expect(app.statuses().map((s) => s.params.Event)).toEqual(['StartStream', 'StopStream']);
   });
 
+  it('reports the commands a bot sends on a stream that is not bidirectional', async () => {
+    const { fake, app } = await setup(
+      (_a, w) => `<Response><Stream keepCallAlive="true">${w.url}</Stream></Response>`,
+      {},
+      (peer) =>
+        void peer
+          .next((m) => m.event === 'start')
+          .then((m) => peer.socket.send(serializeCheckpoint(m.start.streamId as string, 'hi'))),
+    );
+    const result = await fake.createCall({ answerUrl: `${app.origin}/answer`, hangupAfterMs: 200 })
+      .done;
+    expect(result.streams[0]?.result?.violations.map((v) => v.code)).toEqual(['not-bidirectional']);
+    expect(result.streams[0]?.result?.checkpoints).toEqual([]);
+  });
+
   it('sends DroppedStream with the Error text when the server closes the socket', async () => {
     const { fake, app } = await setup(
       (a, w) =>

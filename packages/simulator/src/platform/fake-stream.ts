@@ -187,6 +187,7 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
       hangupAfterMs: timesOut ? timeoutMs : caller.hangupAfterMs,
       waitForPlayoutMs: caller.waitForPlayoutMs,
       dialect: options.platform,
+      bidirectional: this.spec.bidirectional,
       callId: this.#host.callUuid,
       streamId: this.streamId,
       accountId: options.authId,
