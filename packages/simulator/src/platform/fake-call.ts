@@ -138,8 +138,11 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     return stream;
   }
 
-  /** Ends the call and every live stream of it (no callbacks: the call, not the app, ended them). */
-  hangup(end: CallEnd): void {
+  /**
+   * Ends the call and every live stream of it (no callbacks: the call, not the app, ended them).
+   * `end` says why; default `'api-hangup'`.
+   */
+  hangup(end: CallEnd = 'api-hangup'): void {
     if (this.#end !== undefined) return;
     this.#end = end;
     clearTimeout(this.#timer);

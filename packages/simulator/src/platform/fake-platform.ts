@@ -76,7 +76,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
           calls: this.#calls,
           createCall: (o) => this.createCall(o),
           recordRequest: (exchange) => {
-            this.requests.push(exchange);
+            keep(this.requests, exchange, options.maxRecords);
             this.emit('request', exchange);
           },
         },
@@ -98,9 +98,7 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
    */
   createCall(options: CreateCallOptions = {}): FakeCall {
     if (this.#closing) throw new Error('startFakePlatform: the fake platform is closed');
-    if (options.answerUrl !== undefined && !/^https?:\/\/./i.test(options.answerUrl)) {
-      throw new TypeError('createCall: option "answerUrl" must be an http:// or https:// URL');
-    }
+    checkCallOptions(options);
     if (options.callUuid !== undefined && this.#calls.has(options.callUuid)) {
       throw new TypeError(`createCall: a call ${options.callUuid} exists already`);
     }
@@ -108,15 +106,25 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
       {
         options: this.#options,
         recordCallback: (exchange) => {
-          this.callbacks.push(exchange);
+          keep(this.callbacks, exchange, this.#options.maxRecords);
           this.emit('callback', exchange);
         },
       },
       options,
     );
     this.#calls.set(call.callUuid, call);
+    this.#forgetEndedCalls();
     this.emit('call', call);
     return call;
+  }
+
+  /** Past `maxRecords` calls, the oldest ended ones are forgotten (a long-lived platform stays bounded). */
+  #forgetEndedCalls(): void {
+    if (this.#calls.size <= this.#options.maxRecords) return;
+    for (const [uuid, call] of this.#calls) {
+      if (this.#calls.size <= this.#options.maxRecords) break;
+      if (!call.live) this.#calls.delete(uuid);
+    }
   }
 
   /** Hangs a call up (as the REST hangup does; no stream callbacks); resolves with its result. */
@@ -138,6 +146,48 @@ export class FakePlatform extends EventEmitter<FakePlatformEvents> {
       await closed;
     })();
     return this.#closing;
+  }
+}
+
+/** Appends `item`, dropping the oldest items past `max`. */
+function keep<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+const DIGIT = /^[0-9A-D*#]$/;
+
+function checkCallOptions(o: CreateCallOptions): void {
+  const bad = (option: string, why: string): never => {
+    throw new TypeError(`createCall: option "${option}" ${why}`);
+  };
+  if (o.answerUrl !== undefined && !/^https?:\/\/./i.test(o.answerUrl)) {
+    bad('answerUrl', 'must be an http:// or https:// URL');
+  }
+  if (o.answerMethod !== undefined && o.answerMethod !== 'GET' && o.answerMethod !== 'POST') {
+    bad('answerMethod', 'must be GET or POST');
+  }
+  for (const key of ['from', 'to', 'callUuid'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'string' || v === ''))
+      bad(key, 'must be a non-empty string');
+  }
+  for (const key of ['hangupAfterMs', 'waitForPlayoutMs'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+      bad(key, 'must be a finite number >= 0');
+  }
+  for (const press of o.dtmf ?? []) {
+    if (!DIGIT.test(String(press?.digit))) bad('dtmf', 'has a digit outside [0-9A-D*#]');
+    if (!(Number.isFinite(press.atMs) && press.atMs >= 0))
+      bad('dtmf', 'has an atMs that is not >= 0');
+  }
+  const audio = o.audio;
+  if (audio !== undefined && typeof audio !== 'string') {
+    if (!(audio?.samples instanceof Int16Array)) bad('audio', 'samples must be an Int16Array');
+    if (!Number.isInteger(audio.sampleRate) || audio.sampleRate <= 0) {
+      bad('audio', 'sampleRate must be a positive integer');
+    }
   }
 }
 

@@ -30,6 +30,11 @@ export interface StartFakePlatformOptions {
   maxBodyBytes?: number;
   /** Price of a stream minute, for `billed_amount`. Default 0.003. */
   ratePerMinute?: number;
+  /**
+   * How many REST requests and callbacks `requests` and `callbacks` keep, and how many calls
+   * `calls` keeps before forgetting the oldest ended ones. Default 10000.
+   */
+  maxRecords?: number;
 }
 
 export type ResolvedPlatformOptions = Required<StartFakePlatformOptions>;
@@ -69,6 +74,12 @@ export function resolvePlatformOptions(
   nonNegative(options.requestTimeoutMs, 'requestTimeoutMs');
   nonNegative(options.maxBodyBytes, 'maxBodyBytes');
   nonNegative(options.ratePerMinute, 'ratePerMinute');
+  if (
+    options.maxRecords !== undefined &&
+    !(Number.isInteger(options.maxRecords) && options.maxRecords >= 1)
+  ) {
+    fail('maxRecords', 'must be an integer >= 1');
+  }
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0)) {
     fail('port', 'must be an integer >= 0');
   }
@@ -91,5 +102,6 @@ export function resolvePlatformOptions(
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,
     maxBodyBytes: options.maxBodyBytes ?? 65536,
     ratePerMinute: options.ratePerMinute ?? 0.003,
+    maxRecords: options.maxRecords ?? 10_000,
   };
 }
