@@ -3,9 +3,10 @@
  * after plivo is loaded, its axios's `httpsAgent` opens plain TCP connections to the fake, so the
  * SDK's requests (`Host: api.plivo.com`, its own paths and auth) reach the fake unchanged.
  */
-import https from 'node:https';
+import { Agent } from 'node:https';
 import { createRequire } from 'node:module';
-import net from 'node:net';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../test-helpers.js';
 import type { TestServer } from '../test-helpers.js';
@@ -31,9 +32,9 @@ beforeAll(async () => {
   ws = await startTestServer();
   fake = await startFakePlatform({ authId: AUTH_ID, authToken: TOKEN });
   const port = Number(new URL(fake.origin).port);
-  class Loopback extends https.Agent {
-    override createConnection(): net.Socket {
-      return net.connect(port, '127.0.0.1');
+  class Loopback extends Agent {
+    override createConnection(): Socket {
+      return connect(port, '127.0.0.1');
     }
   }
   savedAgent = axios.defaults.httpsAgent;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import net from 'node:net';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../test-helpers.js';
@@ -24,10 +24,10 @@ afterAll(async () => {
 
 /** Sends raw bytes and resolves with the status line's code (or undefined if none came). */
 async function raw(bytes: Buffer): Promise<number | undefined> {
-  const socket = net.connect(Number(new URL(fake.origin).port), '127.0.0.1');
+  const socket = connect(Number(new URL(fake.origin).port), '127.0.0.1');
   await once(socket, 'connect');
   let reply = '';
-  socket.on('data', (chunk) => (reply += chunk.toString('latin1')));
+  socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
   socket.on('error', () => {});
   socket.end(bytes);
   await once(socket, 'close');
