@@ -3,12 +3,12 @@ import type { IncomingMessage } from 'node:http';
 // The oracle: the official SDK's own validator.
 import { validateV3Signature } from 'plivo/dist/utils/v3Security.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { verifyPlivoSignature } from '@callstream/core';
 import {
   serializeCheckpoint,
   serializeClearAudio,
   serializePlayAudio,
-  verifyPlivoSignature,
-} from '@callstream/core';
+} from '@callstream/core/internal';
 import { startTestServer } from '../test-helpers.js';
 import type { Peer, TestServer } from '../test-helpers.js';
 import { startFakePlatform } from './fake-platform.js';

@@ -11,8 +11,8 @@
  *   `header: 'vobiz'` for Vobiz). For a URL without a query both Vobiz forms coincide.
  */
 import { randomInt } from 'node:crypto';
-import { plivoV3SignedString, plivoV3Signature, vobizSignature } from '@callstream/core';
-import type { SignedParams } from '@callstream/core';
+import { plivoV3SignedString, plivoV3Signature, vobizSignature } from '@callstream/core/internal';
+import type { SignedParams } from '@callstream/core/internal';
 import type { Platform } from './platform-options.js';
 
 /** 20 random digits, like the platforms' nonces. */
