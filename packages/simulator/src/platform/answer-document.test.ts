@@ -74,6 +74,19 @@ describe('readAnswerDocument', () => {
     ]);
   });
 
+  it('takes audio/x-l16;rate=24000 on Vobiz only, as the format table of core says', () => {
+    const xml =
+      '<Response><Stream contentType="audio/x-l16;rate=24000">wss://b/</Stream></Response>';
+    const vobiz = readAnswerDocument(xml, 'vobiz').verbs[0];
+    expect(vobiz?.verb === 'Stream' && vobiz.spec.format).toEqual({
+      encoding: 'audio/x-l16',
+      sampleRate: 24000,
+    });
+    expect(readAnswerDocument(xml, 'plivo').problems.map((p) => p.code)).toEqual([
+      'invalid-stream',
+    ]);
+  });
+
   it('reports every problem of the document at once and runs none of it', () => {
     const { verbs, problems } = readAnswerDocument(
       `<Response><Speak>ok</Speak><Stream bidirectional="true" audioTrack="both">${URL}</Stream>` +
@@ -109,7 +122,7 @@ describe('readAnswerDocument', () => {
       {
         code: 'invalid-stream',
         message:
-          '<Stream> attribute contentType="audio/ogg" must be one of audio/x-l16;rate=8000, audio/x-l16;rate=16000, audio/x-l16;rate=24000, audio/x-mulaw;rate=8000',
+          '<Stream> attribute contentType="audio/ogg" must be one of audio/x-l16;rate=8000, audio/x-l16;rate=16000, audio/x-mulaw;rate=8000',
       },
       { code: 'invalid-stream', message: '<Stream> attribute maxRetries="2" is Vobiz only' },
       { code: 'unknown-verb', message: 'unknown verb <Gather>' },

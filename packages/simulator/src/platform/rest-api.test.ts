@@ -207,7 +207,7 @@ describe('fake platform REST (plivo)', () => {
     [
       'a bad content_type',
       { service_url: 'wss://x/', content_type: 'audio/x-mulaw' },
-      'content_type must be one of audio/x-l16;rate=8000, audio/x-l16;rate=16000, audio/x-l16;rate=24000, audio/x-mulaw;rate=8000',
+      'content_type must be one of audio/x-l16;rate=8000, audio/x-l16;rate=16000, audio/x-mulaw;rate=8000',
     ],
     [
       'a bad noise_cancellation_level',

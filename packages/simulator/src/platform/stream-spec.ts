@@ -4,6 +4,7 @@
  * through one validator, so the XML and the REST API accept and refuse the same things.
  */
 import type { MediaFormat, Track } from '@callstream/core';
+import { isSupportedFormat } from '@callstream/core/internal';
 import type { Platform } from './platform-options.js';
 
 export type AudioTrack = 'inbound' | 'outbound' | 'both';
@@ -149,9 +150,17 @@ function check(
   const method = input.statusCallbackMethod ?? 'POST';
   if (method !== 'GET' && method !== 'POST') bad('statusCallbackMethod', 'must be GET or POST');
 
+  // The content types of the docs, as far as core's format table has them for this platform
+  // (audio/x-l16;rate=24000: Vobiz only).
+  const contentTypes = Object.keys(FORMATS).filter((type) =>
+    isSupportedFormat(FORMATS[type] as MediaFormat, 'inbound', platform),
+  );
   const contentType = input.contentType ?? 'audio/x-l16;rate=8000';
-  const format = typeof contentType === 'string' ? FORMATS[contentType] : undefined;
-  if (format === undefined) bad('contentType', `must be one of ${Object.keys(FORMATS).join(', ')}`);
+  const format =
+    typeof contentType === 'string' && contentTypes.includes(contentType)
+      ? FORMATS[contentType]
+      : undefined;
+  if (format === undefined) bad('contentType', `must be one of ${contentTypes.join(', ')}`);
 
   const extraHeaders = parseExtra(input.extraHeaders, (why) => bad('extraHeaders', why));
 
