@@ -138,7 +138,9 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
         outcome = await this.#attempt();
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
-        if (attempts > this.spec.retries) break;
+        // A TypeError is a stream the simulator cannot place (checked options make it rare):
+        // retrying cannot help.
+        if (attempts > this.spec.retries || err instanceof TypeError) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.retryDelayMs);
           this.#wake = () => {
