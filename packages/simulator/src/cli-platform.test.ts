@@ -75,6 +75,9 @@ describe('callstream-sim platform', () => {
       `POST /v1/Account/MAXXXXXXXXXXXXXXXXXX/Call/${uuid}/Stream/ → 202\n`,
     );
     expect(stdout()).toContain(`GET /v1/Account/MAXXXXXXXXXXXXXXXXXX/Call/${uuid}/Stream/ → 401\n`);
+    expect(stdout()).toContain(`stream ${streamId} connecting to ${ws.url}\n`);
+    expect(stdout()).toContain(`stream ${streamId} ended: call-ended\n`);
+    expect(stdout()).toContain(`call ${uuid} ended: platform-closed\n`);
     expect(stdout()).toMatch(/fake platform closed\n$/);
   });
 

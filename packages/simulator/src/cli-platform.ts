@@ -2,6 +2,7 @@
  * `callstream-sim platform`: a long-lived fake platform. Prints its base URL and credentials
  * (and a curl line to try), logs each REST request and status callback, and closes on Ctrl-C.
  */
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { CliIo } from './cli-main.js';
 import type { PlatformCommand } from './cli-platform-args.js';
@@ -25,11 +26,28 @@ export async function runPlatform(command: PlatformCommand, io: CliIo): Promise<
     `  auth id     ${fake.authId}`,
     `  auth token  ${fake.authToken}`,
   ];
-  let uuid = '<CallUUID>';
-  if (command.call) {
-    uuid = fake.createCall().callUuid;
-    lines.push(`  live call   ${uuid}`);
-  }
+  const write = (line: string): unknown => io.stdout.write(`${line}\n`);
+  fake.on('call', (call) => {
+    write(`call ${call.callUuid} placed`);
+    const seen = new Set<string>();
+    call.on('stream', (stream) => {
+      write(`stream ${stream.streamId} connecting to ${stream.spec.serviceUrl}`);
+      if (seen.has(stream.streamId)) return;
+      seen.add(stream.streamId);
+      void stream.done.then((r) =>
+        write(`stream ${r.streamId} ended: ${r.end}${r.error ? ` (${r.error})` : ''}`),
+      );
+    });
+    void call.done.then((r) => write(`call ${r.callUuid} ended: ${r.end}`));
+  });
+  fake.on('request', (r) => io.stdout.write(`${r.method} ${r.url} → ${r.status}\n`));
+  fake.on('callback', (c) =>
+    io.stdout.write(
+      `callback ${c.event} ${c.method} ${c.url} → ${c.response ? c.response.status : c.error}\n`,
+    ),
+  );
+  const uuid = command.call ? randomUUID() : '<CallUUID>';
+  if (command.call) lines.push(`  live call   ${uuid}`);
   lines.push(
     `try:`,
     `  curl ${auth} -H 'Content-Type: application/json' \\`,
@@ -37,13 +55,7 @@ export async function runPlatform(command: PlatformCommand, io: CliIo): Promise<
     `Ctrl-C to stop.`,
   );
   io.stdout.write(lines.join('\n') + '\n');
-  fake.on('call', (call) => io.stdout.write(`call ${call.callUuid} placed\n`));
-  fake.on('request', (r) => io.stdout.write(`${r.method} ${r.url} → ${r.status}\n`));
-  fake.on('callback', (c) =>
-    io.stdout.write(
-      `callback ${c.event} ${c.method} ${c.url} → ${c.response ? c.response.status : c.error}\n`,
-    ),
-  );
+  if (command.call) fake.createCall({ callUuid: uuid });
   if (io.signal !== undefined && !io.signal.aborted) await once(io.signal, 'abort');
   await fake.close();
   io.stdout.write('fake platform closed\n');
