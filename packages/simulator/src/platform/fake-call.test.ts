@@ -323,6 +323,31 @@ describe('fake calls (plivo)', () => {
     ]);
   });
 
+  it('close() ends a call whose answer URL has not answered yet, without waiting for it', async () => {
+    const { fake, app } = await setup(() => '<Response/>', { requestTimeoutMs: 120_000 });
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => {}); // never answers
+    silent.listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    onTestFinished(() => {
+      silent.closeAllConnections();
+      silent.close();
+    });
+    const port = (silent.address() as { port: number }).port;
+    const call = fake.createCall({ answerUrl: `http://127.0.0.1:${port}/answer` });
+    await new Promise((resolve) => silent.once('request', resolve));
+    await fake.close();
+    const result = await call.done;
+    expect(result.end).toBe('platform-closed');
+    expect(result.problems).toEqual([
+      {
+        code: 'answer-unreachable',
+        message: `http://127.0.0.1:${port}/answer: the call ended first`,
+      },
+    ]);
+    expect(app.requests).toEqual([]);
+  });
+
   it('close() ends live calls and resolves', async () => {
     const { fake, app, ws } = await setup(
       (_a, w) => `<Response><Stream keepCallAlive="true">${w.url}</Stream></Response>`,

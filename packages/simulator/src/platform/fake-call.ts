@@ -95,6 +95,8 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   readonly #endedPromise = new Promise<void>((resolve) => (this.#ended = resolve));
   #timer: NodeJS.Timeout | undefined;
   #answer: HttpExchange | undefined;
+  /** Aborts the answer request when the call ends first. */
+  readonly #abort = new AbortController();
   #problems: AnswerProblem[] = [];
 
   constructor(host: CallHost, options: CreateCallOptions) {
@@ -146,6 +148,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     if (this.#end !== undefined) return;
     this.#end = end;
     clearTimeout(this.#timer);
+    this.#abort.abort();
     for (const stream of this.streams) stream.stop('call-ended');
     this.#ended();
   }
@@ -238,7 +241,8 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
       authToken: options.authToken,
       timeoutMs: options.requestTimeoutMs,
     };
-    const exchange = await sendSigned(ctx, this.#o.answerMethod ?? 'POST', url, params);
+    const method = this.#o.answerMethod ?? 'POST';
+    const exchange = await sendSigned(ctx, method, url, params, this.#abort.signal);
     this.#answer = exchange;
     const { response } = exchange;
     if (response === undefined) {

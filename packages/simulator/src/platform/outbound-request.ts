@@ -35,6 +35,7 @@ export async function sendSigned(
   method: 'GET' | 'POST',
   url: string,
   params: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<HttpExchange> {
   const form = new URLSearchParams(params).toString();
   const target =
@@ -50,7 +51,10 @@ export async function sendSigned(
       method,
       headers,
       body: method === 'POST' ? form : undefined,
-      signal: AbortSignal.timeout(ctx.timeoutMs),
+      signal:
+        signal === undefined
+          ? AbortSignal.timeout(ctx.timeoutMs)
+          : AbortSignal.any([signal, AbortSignal.timeout(ctx.timeoutMs)]),
       redirect: 'manual',
     });
     const body = await readBounded(res);
@@ -83,6 +87,7 @@ async function readBounded(res: Response): Promise<string> {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   if (err.name === 'TimeoutError') return 'timed out';
+  if (err.name === 'AbortError') return 'the call ended first';
   const cause = (err as { cause?: unknown }).cause;
   return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
 }
