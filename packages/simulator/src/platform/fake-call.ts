@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { readWavFile, toMono } from '@callstream/core';
 import type { CallerAudio } from '../media-source.js';
 import type { SimulatedCall } from '../simulate-call.js';
-import { readAnswerDocument } from './answer-document.js';
 import type { AnswerProblem, AnswerVerb } from './answer-document.js';
 import { FakeStream } from './fake-stream.js';
 import type { CallbackExchange, FakeStreamResult, StreamHost } from './fake-stream.js';
-import { sendSigned } from './outbound-request.js';
+import { requestAnswer } from './answer-request.js';
 import type { HttpExchange } from './outbound-request.js';
 import type { ResolvedPlatformOptions } from './platform-options.js';
 import type { StreamSpec } from './stream-spec.js';
@@ -221,42 +220,12 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
 
   /** Requests the answer URL; resolves with the verbs to run, or undefined when it cannot run. */
   async #fetchAnswer(url: string): Promise<AnswerVerb[] | undefined> {
-    const { options } = this.#host;
-    const params = {
-      CallUUID: this.callUuid,
-      From: this.from,
-      To: this.to,
-      CallerName: this.from,
-      Direction: 'inbound',
-      CallStatus: 'in-progress',
-      Event: 'StartApp',
-      ALegUUID: this.callUuid,
-      ALegRequestUUID: this.callUuid,
-      RequestUUID: this.callUuid,
-      BillRate: '0.00850',
-      ParentAuthID: options.authId,
-    };
-    const ctx = {
-      platform: options.platform,
-      authToken: options.authToken,
-      timeoutMs: options.requestTimeoutMs,
-    };
     const method = this.#o.answerMethod ?? 'POST';
-    const exchange = await sendSigned(ctx, method, url, params, this.#abort.signal);
-    this.#answer = exchange;
-    const { response } = exchange;
-    if (response === undefined) {
-      this.#problems.push({ code: 'answer-unreachable', message: `${url}: ${exchange.error}` });
-    } else if (response.status < 200 || response.status > 299) {
-      const message = `${url} answered HTTP ${response.status}`;
-      this.#problems.push({ code: 'answer-http-status', message });
-    } else {
-      const { verbs, problems } = readAnswerDocument(response.body, options.platform);
-      this.#problems.push(...problems);
-      if (problems.length === 0) return verbs;
-    }
-    this.hangup('answer-failed');
-    return undefined;
+    const outcome = await requestAnswer(this.#host.options, this, url, method, this.#abort.signal);
+    this.#answer = outcome.exchange;
+    this.#problems.push(...outcome.problems);
+    if (outcome.verbs === undefined) this.hangup('answer-failed');
+    return outcome.verbs;
   }
 
   async #runVerbs(verbs: AnswerVerb[]): Promise<void> {

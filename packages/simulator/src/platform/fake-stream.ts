@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { AckedCheckpoint, SimulatedCallResult } from '../options.js';
 import { SimulatedCall } from '../simulate-call.js';
-import { sendSigned } from './outbound-request.js';
+import { callbackParams, sendCallback } from './status-callback.js';
 import type { HttpExchange } from './outbound-request.js';
 import type { ResolvedPlatformOptions } from './platform-options.js';
 import { upgradeSignatureHeaders } from './signing.js';
@@ -221,39 +221,24 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
 
   /** Queues a status callback; callbacks of a stream go out one after the other, in order. */
   #callback(event: string, extra: Record<string, string>): void {
-    const url = this.spec.statusCallbackUrl;
+    const { spec } = this;
+    const url = spec.statusCallbackUrl;
     if (url === undefined) return;
     const host = this.#host;
-    const { options } = host;
-    const params: Record<string, string> = {
-      From: host.from,
-      To: host.to,
-      CallUUID: host.callUuid,
-      Event: event,
-      StreamID: this.streamId,
-      Timestamp: callbackTimestamp(options.clock()),
-      ...extra,
+    const subject = {
+      callUuid: host.callUuid,
+      streamId: this.streamId,
+      from: host.from,
+      to: host.to,
     };
-    if (options.platform === 'vobiz') {
-      params.Error ??= '';
-      params.ParentAuthID = options.authId;
-      params.status_callback_url = url;
-      params.status_callback_method = this.spec.statusCallbackMethod;
-    }
-    const method = this.spec.statusCallbackMethod;
-    const ctx = {
-      platform: options.platform,
-      authToken: options.authToken,
-      timeoutMs: options.requestTimeoutMs,
-    };
+    const params = callbackParams(host.options, spec, subject, event, extra);
     this.#callbacks = this.#callbacks.then(async () => {
-      const exchange = await sendSigned(ctx, method, url, params);
-      host.recordCallback({
-        ...exchange,
-        event,
-        callUuid: host.callUuid,
-        streamId: this.streamId,
-      });
+      const exchange = await sendCallback(
+        host.options,
+        { ...spec, statusCallbackUrl: url },
+        params,
+      );
+      host.recordCallback({ ...exchange, event, callUuid: host.callUuid, streamId: this.streamId });
     });
   }
 }
@@ -262,9 +247,4 @@ export class FakeStream extends EventEmitter<FakeStreamEvents> {
 function wireExtraHeaders(platform: string, pairs: [string, string][]): string {
   if (platform === 'vobiz') return JSON.stringify(Object.fromEntries(pairs));
   return pairs.map(([k, v]) => `${k}=${v}`).join(';');
-}
-
-/** `2025-11-06 09:58:40` (UTC), as in the platforms' callbacks. */
-export function callbackTimestamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
