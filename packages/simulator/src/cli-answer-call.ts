@@ -6,7 +6,13 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeWav } from '@callstream/core';
 import type { CliIo } from './cli-main.js';
-import { answerCallExit, answerCallJson, answerCallSummary } from './cli-call-report.js';
+import { renderCallReport } from './call-report.js';
+import {
+  answerCallExit,
+  answerCallJson,
+  answerCallSummary,
+  firstHeard,
+} from './cli-call-report.js';
 import type { AnswerCallCommand } from './cli-platform-args.js';
 import { progressLine } from './cli-report.js';
 import { startFakePlatform } from './platform/fake-platform.js';
@@ -60,16 +66,21 @@ export async function runAnswerCall(command: AnswerCallCommand, io: CliIo): Prom
   const callbacks = [...fake.callbacks];
   await fake.close();
 
-  const { record, json } = command;
-  const heard = result.streams.find((s) => s.result !== undefined)?.result;
-  if (record !== undefined && heard !== undefined) {
+  const { record, report, json } = command;
+  const heard = result.streams[firstHeard(result)]?.result;
+  if (heard !== undefined) {
     try {
-      await writeFile(record, encodeWav(heard.heard, heard.sampleRate));
+      if (record !== undefined) await writeFile(record, encodeWav(heard.heard, heard.sampleRate));
     } catch (err) {
       return fail(`could not write the recording: ${message(err)}`);
     }
+    try {
+      if (report !== undefined) await writeFile(report, renderCallReport(heard));
+    } catch (err) {
+      return fail(`could not write the report: ${message(err)}`);
+    }
   }
-  const written = heard === undefined ? undefined : record;
+  const written = heard === undefined ? {} : { record, report };
   const url = command.call.answerUrl;
   io.stdout.write(
     json

@@ -5,6 +5,7 @@
 import type { FakeCallResult } from './platform/fake-call.js';
 import type { CallbackExchange } from './platform/fake-stream.js';
 import { summary } from './cli-report.js';
+import type { CliOutputs } from './cli-report.js';
 
 function callbackLine(callbacks: readonly CallbackExchange[]): string {
   if (callbacks.length === 0) return 'none';
@@ -13,12 +14,17 @@ function callbackLine(callbacks: readonly CallbackExchange[]): string {
     .join(', ');
 }
 
+/** Index of the first stream that connected: the one `--record` and `--report` write. */
+export function firstHeard(result: FakeCallResult): number {
+  return result.streams.findIndex((s) => s.result !== undefined);
+}
+
 /** The human-readable summary of a call placed from an answer URL. */
 export function answerCallSummary(
   answerUrl: string,
   result: FakeCallResult,
   callbacks: readonly CallbackExchange[],
-  record?: string,
+  files: CliOutputs = {},
 ): string {
   const status = result.answer?.response?.status;
   const lines = [
@@ -41,7 +47,7 @@ export function answerCallSummary(
       );
     } else {
       out.push(
-        `${head}\n${summary(stream.serviceUrl, stream.result, i === 0 ? record : undefined)}`,
+        `${head}\n${summary(stream.serviceUrl, stream.result, i === firstHeard(result) ? files : {})}`,
       );
     }
   });
@@ -53,7 +59,7 @@ export function answerCallJson(
   answerUrl: string,
   result: FakeCallResult,
   callbacks: readonly CallbackExchange[],
-  record?: string,
+  files: CliOutputs = {},
 ): string {
   const streams = result.streams.map(({ result: simulated, ...stream }) => {
     if (simulated === undefined) return stream;
@@ -76,7 +82,8 @@ export function answerCallJson(
         status: c.response?.status ?? null,
         error: c.error ?? null,
       })),
-      record: record ?? null,
+      record: files.record ?? null,
+      report: files.report ?? null,
       ok: answerCallExit(result) === 0,
     }) + '\n'
   );

@@ -13,6 +13,7 @@ export interface AnswerCallCommand {
   platform: StartFakePlatformOptions;
   call: CreateCallOptions & { answerUrl: string };
   record: string | undefined;
+  report: string | undefined;
   json: boolean;
   quiet: boolean;
 }
@@ -112,6 +113,7 @@ export function answerCallCommand(
     platform: platformOptions(values),
     call,
     record: str(values, 'record'),
+    report: str(values, 'report'),
     json: values.json === true,
     quiet: values.quiet === true,
   };

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseWav } from '@callstream/core';
 import { main } from './cli-main.js';
 import { startTestApp } from './platform/test-app.js';
 import { startTestServer } from './test-helpers.js';
@@ -149,6 +153,29 @@ describe('callstream-sim --answer-url', () => {
     });
     expect(report.streams[0].result.heard).toBeUndefined();
     expect(app.requests[0]?.params.From).toBe('+1555');
+  });
+
+  it('writes the recording and the call report of the stream with --record and --report', async () => {
+    const ws = await startTestServer();
+    onTestFinished(() => ws.close());
+    const app = await startTestApp(
+      () => `<Response><Stream keepCallAlive="true">${ws.url}</Stream></Response>`,
+    );
+    onTestFinished(() => app.close());
+    const dir = await mkdtemp(join(tmpdir(), 'callstream-sim-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const record = join(dir, 'heard.wav');
+    const report = join(dir, 'call.html');
+    const { io, stdout } = capture();
+    const argv = ['--answer-url', `${app.origin}/answer`, '--hangup-after', '200', '--speed', '0'];
+    expect(await main([...argv, '--record', record, '--report', report, '--json'], io)).toBe(0);
+    const json = JSON.parse(stdout());
+    expect([json.record, json.report]).toEqual([record, report]);
+    const wav = parseWav(await readFile(record));
+    expect([wav.sampleRate, wav.samples.length]).toEqual([8000, 200 * 8]);
+    const html = await readFile(report, 'utf8');
+    expect(html).toContain(json.streams[0].streamId);
+    expect(html.toLowerCase()).toContain('<html');
   });
 
   it('exits 1 and lists the problems of answer XML the platform cannot run', async () => {
