@@ -65,7 +65,7 @@ describe('fastify-bot', () => {
     });
     expect([res.statusCode, res.body]).toEqual([
       200,
-      `${XML_HEAD}wss://bot.example.com/stream</Stream></Response>`,
+      answer('wss://bot.example.com/stream', 'https://bot.example.com/stream-status'),
     ]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * The signature headers the fake puts on the requests it sends (answer URL, status callbacks) and
- * on WebSocket upgrades, computed with core's one implementation of each algorithm.
+ * on WebSocket upgrades, computed with core's one implementation of the arithmetic (the same code
+ * `verifyPlivoSignature` and `@callstream/control`'s verifier check them with).
  *
  * - Plivo: `X-Plivo-Signature-V3` (and `-Ma-V3`, the same value: the fake has one account) with
  *   `X-Plivo-Signature-V3-Nonce`, over CONTROL.md §3.4's string for the method and params.
@@ -11,9 +12,18 @@
  *   `header: 'vobiz'` for Vobiz). For a URL without a query both Vobiz forms coincide.
  */
 import { randomInt } from 'node:crypto';
-import { plivoV3SignedString, plivoV3Signature, vobizSignature } from '@callstream/core/internal';
+import { hmacBase64, plivoV3Signature } from '@callstream/core/internal';
 import type { SignedParams } from '@callstream/core/internal';
 import type { Platform } from './platform-options.js';
+
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)([^#]*)/;
+
+/** `scheme://host[:port]` and the rest (`/path?query`, no fragment) of an absolute URL. */
+function splitUrl(url: string): { origin: string; target: string } {
+  const match = URL_PARTS.exec(url);
+  if (match === null) throw new TypeError(`not an absolute URL: ${url}`);
+  return { origin: match[1] as string, target: match[2] as string };
+}
 
 /** 20 random digits, like the platforms' nonces. */
 export function nonce(): string {
@@ -31,10 +41,13 @@ export function requestSignatureHeaders(
   authToken: string,
 ): Record<string, string> {
   if (platform === 'vobiz') {
+    const { origin, target } = splitUrl(url);
+    const end = target.indexOf('?');
+    const base = origin + (end === -1 ? target : target.slice(0, end));
     const n3 = nonce();
     const n2 = nonce();
-    const v3 = vobizSignature('v3', url, n3, authToken);
-    const v2 = vobizSignature('v2', url, n2, authToken);
+    const v3 = hmacBase64(authToken, `${base}.${n3}`);
+    const v2 = hmacBase64(authToken, `${base}${n2}`);
     return {
       'X-Vobiz-Signature-V3': v3,
       'X-Vobiz-Signature-MA-V3': v3,
@@ -45,7 +58,7 @@ export function requestSignatureHeaders(
     };
   }
   const n = nonce();
-  const signature = plivoV3Signature(plivoV3SignedString(method, url, params), n, authToken);
+  const signature = plivoV3Signature({ method, ...splitUrl(url), params, nonce: n, authToken });
   return {
     'X-Plivo-Signature-V3': signature,
     'X-Plivo-Signature-Ma-V3': signature,
@@ -60,7 +73,12 @@ export function upgradeSignatureHeaders(
   authToken: string,
 ): Record<string, string> {
   const n = nonce();
-  const signature = plivoV3Signature(plivoV3SignedString('GET', serviceUrl), n, authToken);
+  const signature = plivoV3Signature({
+    method: 'GET',
+    ...splitUrl(serviceUrl),
+    nonce: n,
+    authToken,
+  });
   const prefix = platform === 'vobiz' ? 'X-Vobiz-Signature-V3' : 'X-Plivo-Signature-V3';
   return { [prefix]: signature, [`${prefix}-Nonce`]: n };
 }
