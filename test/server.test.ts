@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createStreamServer, isCallstreamError, type CallStream } from '@callstream/core';
@@ -258,5 +260,28 @@ describe('CallStream iterators', () => {
         ),
       ),
     ).toBe(false);
+  });
+});
+
+describe('createStreamServer memory', () => {
+  it('lets a started call release its upgrade request once the stream event has fired', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { server, connect } = await startServer();
+    let request: WeakRef<object> | undefined;
+    server.on('stream', (_stream, req) => {
+      request = new WeakRef(req);
+    });
+    const platform = await connect();
+    platform.start({ callId: 'c-mem', streamId: 's-mem' });
+    for (let i = 0; i < 50 && request === undefined; i++) await sleep(10);
+    expect(request).toBeDefined();
+    expect(server.streams.size).toBe(1); // the call is still live
+    for (let i = 0; i < 10 && request?.deref() !== undefined; i++) {
+      await sleep(10);
+      gc();
+    }
+    expect(request?.deref()).toBeUndefined();
+    await platform.close();
   });
 });

@@ -29,6 +29,93 @@ const TOO_LARGE = new Set([
 ]);
 
 /**
+ * Adapts a `ws` WebSocket to what a stream needs of its socket. A class, not an object of
+ * closures: its methods live once on the prototype instead of once per call.
+ */
+class WsTransport implements StreamTransport {
+  /** Set right after the stream is built on this transport. */
+  stream!: CallStream;
+  readonly #socket: WebSocket & WithSocket;
+  readonly #maxBacklog: number;
+  readonly #backlogTimeoutMs: number;
+  #backlogTimer: NodeJS.Timeout | undefined;
+
+  constructor(socket: WebSocket, maxBacklog: number, backlogTimeoutMs: number) {
+    this.#socket = socket;
+    this.#maxBacklog = maxBacklog;
+    this.#backlogTimeoutMs = backlogTimeoutMs;
+  }
+
+  get open(): boolean {
+    return this.#socket.readyState === OPEN;
+  }
+
+  /**
+   * True while no more than `maxBacklog` bytes wait unread. Over it, a stall starts (counted) with
+   * a deadline: a backlog still over the bound when it fires means a peer that stopped reading.
+   */
+  canSend(): boolean {
+    const backlog = this.#socket.bufferedAmount;
+    const stats = this.stream.stats;
+    if (backlog > stats.backlogPeakBytes) stats.backlogPeakBytes = backlog;
+    if (backlog <= this.#maxBacklog) {
+      this.stopBacklogWatch();
+      return true;
+    }
+    if (this.#backlogTimer === undefined) {
+      stats.backlogStalls++;
+      this.#backlogTimer = setTimeout(() => {
+        this.#backlogTimer = undefined;
+        if (this.#socket.bufferedAmount > this.#maxBacklog) {
+          this.cut(new CallstreamError('ERR_BACKLOG_TIMEOUT'));
+        }
+      }, this.#backlogTimeoutMs).unref();
+    }
+    return false;
+  }
+
+  stopBacklogWatch(): void {
+    if (this.#backlogTimer !== undefined) clearTimeout(this.#backlogTimer);
+    this.#backlogTimer = undefined;
+  }
+
+  /** Cuts the connection after a failure the peer cannot be told about (it does not read). */
+  cut(err: CallstreamError): void {
+    this.stream[kFail](err);
+    this.#socket.terminate();
+  }
+
+  // Every message is a text frame, also those given as their UTF-8 bytes (playAudio).
+  send(message: string | Buffer): void {
+    this.#socket.send(message, { binary: false });
+  }
+
+  cork(): void {
+    this.#socket._socket?.cork();
+  }
+
+  uncork(): void {
+    this.#socket._socket?.uncork();
+    // A burst that the socket could not pass on starts the watch even if no pump follows.
+    this.canSend();
+  }
+
+  close(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#socket.terminate();
+  }
+
+  fail(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+    // As ws does for a frame it refuses: the close frame is written first, then the end.
+    this.#socket._socket?.end();
+  }
+}
+
+/**
  * Takes an accepted `ws` WebSocket and its upgrade request and returns the call's
  * {@link CallStream}. Messages are read from this moment on, so nothing is lost while the
  * caller's per-call setup is still awaiting something. Every server and adapter goes through it.
@@ -52,59 +139,9 @@ export function acceptStream(
   options: StreamOptions = {},
 ): CallStream {
   const resolved = resolveStreamOptions(options); // throws a TypeError naming an invalid option
-  const raw = socket as WebSocket & WithSocket;
-  const { maxBacklogBytes: maxBacklog, backlogTimeoutMs } = resolved;
-  let backlogTimer: NodeJS.Timeout | undefined;
-
-  /** Cuts the connection after a failure the peer cannot be told about (it does not read). */
-  const cut = (err: CallstreamError): void => {
-    stream[kFail](err);
-    socket.terminate();
-  };
-  /**
-   * True while no more than `maxBacklog` bytes wait unread. Over it, a stall starts (counted) with
-   * a deadline: a backlog still over the bound when it fires means a peer that stopped reading.
-   */
-  const drained = (): boolean => {
-    const backlog = socket.bufferedAmount;
-    const stats = stream.stats;
-    if (backlog > stats.backlogPeakBytes) stats.backlogPeakBytes = backlog;
-    if (backlog <= maxBacklog) {
-      if (backlogTimer !== undefined) clearTimeout(backlogTimer);
-      backlogTimer = undefined;
-      return true;
-    }
-    if (backlogTimer === undefined) {
-      stats.backlogStalls++;
-      backlogTimer = setTimeout(() => {
-        backlogTimer = undefined;
-        if (socket.bufferedAmount > maxBacklog) cut(new CallstreamError('ERR_BACKLOG_TIMEOUT'));
-      }, backlogTimeoutMs).unref();
-    }
-    return false;
-  };
-  const transport: StreamTransport = {
-    get open() {
-      return socket.readyState === OPEN;
-    },
-    canSend: drained,
-    // Every message is a text frame, also those given as their UTF-8 bytes (playAudio).
-    send: (message) => socket.send(message, { binary: false }),
-    cork: () => raw._socket?.cork(),
-    uncork: () => {
-      raw._socket?.uncork();
-      // A burst that the socket could not pass on starts the watch even if no pump follows.
-      drained();
-    },
-    close: (code, reason) => socket.close(code, reason),
-    terminate: () => socket.terminate(),
-    fail: (code, reason) => {
-      socket.close(code, reason);
-      // As ws does for a frame it refuses: the close frame is written first, then the end.
-      raw._socket?.end();
-    },
-  };
+  const transport = new WsTransport(socket, resolved.maxBacklogBytes, resolved.backlogTimeoutMs);
   const stream = new CallStream(transport, resolved);
+  transport.stream = stream;
   const log = resolved.logger.child({
     remote: request.socket?.remoteAddress,
   });
@@ -128,7 +165,7 @@ export function acceptStream(
   });
   socket.on('close', (code, reason) => {
     clearInterval(heartbeat);
-    clearTimeout(backlogTimer);
+    transport.stopBacklogWatch();
     stream[kClosed](code, reason.toString());
   });
 
@@ -137,7 +174,7 @@ export function acceptStream(
     heartbeatMs > 0
       ? setInterval(() => {
           if (!alive) {
-            cut(new CallstreamError('ERR_HEARTBEAT_TIMEOUT'));
+            transport.cut(new CallstreamError('ERR_HEARTBEAT_TIMEOUT'));
             return;
           }
           alive = false;

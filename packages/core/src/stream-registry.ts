@@ -141,8 +141,7 @@ export class StreamRegistry<Request = IncomingMessage> extends EventEmitter<
       return stream;
     }
     this.#live.add(stream);
-    // A 'start' listener of the stream itself: what it throws goes to the stream's error routing.
-    stream.once('start', () => this.#started(stream, request));
+    this.#emitOnStart(stream, request);
     void stream.closed.then(() => {
       this.#live.delete(stream);
       if (this.#streams.get(stream.streamId) === stream) this.#streams.delete(stream.streamId);
@@ -180,6 +179,15 @@ export class StreamRegistry<Request = IncomingMessage> extends EventEmitter<
       await all;
     }
     clearTimeout(timer);
+  }
+
+  /**
+   * A 'start' listener of the stream itself: what it throws goes to the stream's error routing.
+   * Its own function, so that only this listener's closure holds the request: once it has run,
+   * a started call no longer keeps its upgrade request (headers and all) alive.
+   */
+  #emitOnStart(stream: CallStream, request: Request): void {
+    stream.once('start', () => this.#started(stream, request));
   }
 
   #started(stream: CallStream, request: Request): void {

@@ -74,7 +74,9 @@ function readTracks(value: unknown): Track[] {
     }
     if (!tracks.includes(track)) tracks.push(track);
   }
-  return tracks;
+  // The stream keeps this array for its whole life: a copy is sized to its one or two tracks,
+  // where the array grown by push holds room for 17.
+  return tracks.slice();
 }
 
 function readMediaFormat(value: unknown): MediaFormat {

@@ -33,13 +33,14 @@ export class FrameSubscriber {
   readonly #queue: FrameQueue<AudioFrame>;
   readonly #track: Track | undefined;
   readonly #rate: number | undefined;
-  readonly #resamplers = new Map<Track, TrackResampler>();
+  /** Per track, created with the first frame that needs resampling. */
+  #resamplers: Map<Track, TrackResampler> | undefined;
   readonly #detach: (s: FrameSubscriber) => void;
   readonly #signal: AbortSignal | undefined;
-  readonly #onAbort = (): void => {
-    if (this.#signal !== undefined) this.#stop(abortError(this.#signal));
-  };
-  readonly #enqueue = (frame: AudioFrame): void => this.#queue.push(frame);
+  /** The abort listener, when there is a signal. */
+  #onAbort: (() => void) | undefined;
+  /** What the resamplers emit into, created with the first of them. */
+  #enqueue: ((frame: AudioFrame) => void) | undefined;
   #ended = false;
 
   constructor(
@@ -53,8 +54,14 @@ export class FrameSubscriber {
     this.#signal = options.signal;
     this.#detach = detach;
     this.#queue = new FrameQueue(capacity, onDrop);
-    if (this.#signal?.aborted === true) this.#onAbort();
-    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    const signal = this.#signal;
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      this.#stop(abortError(signal));
+      return;
+    }
+    this.#onAbort = () => this.#stop(abortError(signal));
+    signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** The only track this subscriber takes, if one. */
@@ -79,6 +86,8 @@ export class FrameSubscriber {
       this.#queue.push(frame);
       return;
     }
+    this.#resamplers ??= new Map();
+    this.#enqueue ??= (out) => this.#queue.push(out);
     let resampler = this.#resamplers.get(frame.track);
     if (resampler === undefined) {
       resampler = new TrackResampler(frame.sampleRate, rate);
@@ -90,9 +99,22 @@ export class FrameSubscriber {
   /** The stream ended: emit what the resamplers still hold, then end (or throw `failure`). */
   end(failure?: unknown): void {
     if (this.#ended) return;
-    for (const resampler of this.#resamplers.values()) resampler.flush(this.#enqueue);
+    const enqueue = this.#enqueue;
+    if (this.#resamplers !== undefined && enqueue !== undefined) {
+      for (const resampler of this.#resamplers.values()) resampler.flush(enqueue);
+    }
     this.#finish();
     this.#queue.end(failure);
+  }
+
+  /** The reader broke out (or aborted): drop what is buffered and take no more frames. */
+  stop(failure?: unknown): void {
+    this.#stop(failure);
+  }
+
+  /** The reader's next frame (see `FrameQueue.next`). */
+  next(): Promise<IteratorResult<AudioFrame>> {
+    return this.#queue.next();
   }
 
   #stop(failure?: unknown): void {
@@ -103,23 +125,41 @@ export class FrameSubscriber {
   #finish(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#detach(this);
   }
 
   iterator(): AsyncIterableIterator<AudioFrame> {
-    const it: AsyncIterableIterator<AudioFrame> = {
-      next: () => this.#queue.next(),
-      return: () => {
-        this.#stop();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-      throw: (err?: unknown) => {
-        this.#stop();
-        return Promise.reject(err);
-      },
-      [Symbol.asyncIterator]: () => it,
-    };
-    return it;
+    return new SubscriberIterator(this);
+  }
+}
+
+/**
+ * The async iterator a reader gets: only `next`, `return` and `throw` of its subscriber. A class,
+ * so that its methods live once on the prototype instead of as closures per iterator.
+ */
+class SubscriberIterator implements AsyncIterableIterator<AudioFrame> {
+  readonly #sub: FrameSubscriber;
+
+  constructor(sub: FrameSubscriber) {
+    this.#sub = sub;
+  }
+
+  next(): Promise<IteratorResult<AudioFrame>> {
+    return this.#sub.next();
+  }
+
+  return(): Promise<IteratorResult<AudioFrame>> {
+    this.#sub.stop();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<AudioFrame>> {
+    this.#sub.stop();
+    return Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<AudioFrame> {
+    return this;
   }
 }

@@ -39,6 +39,21 @@ describe('FrameQueue', () => {
     expect(got).toEqual([6, 7, 8, 9]);
   });
 
+  it('keeps push order while its ring grows from a wrapped head, and drops only at the bound', async () => {
+    let drops = 0;
+    const q = new FrameQueue<number>(10, () => drops++);
+    for (let i = 1; i <= 3; i++) q.push(i);
+    expect(await q.next()).toEqual({ value: 1, done: false });
+    expect(await q.next()).toEqual({ value: 2, done: false });
+    for (let i = 4; i <= 14; i++) q.push(i); // the ring wraps, grows twice, then is full at 10
+    expect(drops).toBe(2);
+    expect(q.size).toBe(10);
+    q.end();
+    const got: number[] = [];
+    for (let r = await q.next(); !r.done; r = await q.next()) got.push(r.value);
+    expect(got).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  });
+
   it('delivers what is buffered before reporting the end', async () => {
     const q = new FrameQueue<string>(8, () => {});
     q.push('a');

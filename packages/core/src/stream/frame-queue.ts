@@ -1,10 +1,13 @@
 /**
  * A bounded FIFO with one async reader, as behind `events.on`: `push` never blocks; when the
  * queue is full the oldest item is dropped (and `onDrop` counts it), so a slow consumer loses
- * old audio rather than growing memory without bound.
+ * old audio rather than growing memory without bound. The ring starts empty and grows (doubling,
+ * up to the bound) only when items pile up, so an idle stream or a reader that keeps up holds a
+ * few slots, not the whole bound.
  */
 export class FrameQueue<T> {
-  #items: (T | undefined)[];
+  #items: (T | undefined)[] = [];
+  #capacity: number;
   #head = 0;
   #size = 0;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
@@ -13,7 +16,7 @@ export class FrameQueue<T> {
   readonly #onDrop: () => void;
 
   constructor(capacity: number, onDrop: () => void) {
-    this.#items = new Array<T | undefined>(Math.max(1, capacity));
+    this.#capacity = Math.max(1, capacity);
     this.#onDrop = onDrop;
   }
 
@@ -24,11 +27,17 @@ export class FrameQueue<T> {
   /** Changes the bound, keeping the newest items (dropping and counting the oldest if it shrinks). */
   setCapacity(capacity: number): void {
     const cap = Math.max(1, capacity);
-    if (cap === this.#items.length) return;
-    const old = this.#items;
-    const items = new Array<T | undefined>(cap);
+    if (cap === this.#capacity) return;
+    this.#capacity = cap;
     const drop = Math.max(0, this.#size - cap);
     for (let i = 0; i < drop; i++) this.#onDrop();
+    this.#resize(Math.min(cap, this.#items.length), drop);
+  }
+
+  /** Moves the items, minus the `drop` oldest, into a new ring of `length` slots. */
+  #resize(length: number, drop: number): void {
+    const old = this.#items;
+    const items = new Array<T | undefined>(length);
     for (let i = drop; i < this.#size; i++) items[i - drop] = old[(this.#head + i) % old.length];
     this.#items = items;
     this.#head = 0;
@@ -43,12 +52,16 @@ export class FrameQueue<T> {
       waiter.resolve({ value: item, done: false });
       return;
     }
-    const cap = this.#items.length;
-    if (this.#size === cap) {
-      this.#head = (this.#head + 1) % cap;
-      this.#size--;
-      this.#onDrop();
+    if (this.#size === this.#items.length) {
+      if (this.#size < this.#capacity) {
+        this.#resize(Math.min(this.#capacity, Math.max(4, this.#size * 2)), 0);
+      } else {
+        this.#head = (this.#head + 1) % this.#size;
+        this.#size--;
+        this.#onDrop();
+      }
     }
+    const cap = this.#items.length;
     this.#items[(this.#head + this.#size) % cap] = item;
     this.#size++;
   }
