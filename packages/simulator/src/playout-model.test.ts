@@ -153,10 +153,12 @@ describe('the playout model', () => {
         peer.socket.send(serializeCheckpoint(streamId, 'end'));
       }),
     );
+    // Real time: the server's reply to `start` must be queued before the hangup point for this to
+    // test the wait. At speed 4 that point was 25 ms of wall time, which a busy machine can miss.
     const result = await simulateCall({
       url: server.url,
       format: L16_8K,
-      speed: 4,
+      speed: 1,
       hangupAfterMs: 100,
       waitForPlayoutMs: 5000,
     }).done;
