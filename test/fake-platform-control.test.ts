@@ -8,7 +8,7 @@ import { startFakePlatform } from '@callstream/simulator';
 import { startTestApp } from '../packages/simulator/src/platform/test-app.js';
 import { startTestServer } from '../packages/simulator/src/test-helpers.js';
 
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'control-test-token';
 
 describe('createStreamApi against the fake platform', () => {

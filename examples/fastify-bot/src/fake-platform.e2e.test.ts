@@ -11,7 +11,7 @@ import type { AckedCheckpoint, FakeCall } from '@callstream/simulator';
 import { start } from './app.js';
 import { DTMF_FREQUENCIES, tone } from './tones.js';
 
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'fake-platform-token';
 
 function indexOf(haystack: Int16Array, needle: Int16Array, from = 0): number {

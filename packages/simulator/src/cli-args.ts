@@ -84,7 +84,7 @@ Examples
   callstream-sim ws://127.0.0.1:8080/stream --wav caller.wav --format l16-16k \\
     --dtmf 1@1500 --record heard.wav --report call.html
   callstream-sim --answer-url http://127.0.0.1:3000/answer --wav caller.wav --dtmf 1@1500
-  callstream-sim platform --port 8099 --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token secret --call
+  callstream-sim platform --port 8099 --auth-id MAODUZYTQ0Y2M5ZGE1MD --auth-token secret --call
 `;
 
 /** What the command line asks for. */

@@ -35,21 +35,21 @@ describe('callstream-sim platform', () => {
     const { io, stdout } = capture();
     const interrupt = new AbortController();
     const exit = main(
-      ['platform', '--auth-id', 'MAXXXXXXXXXXXXXXXXXX', '--auth-token', 'secret', '--call'],
+      ['platform', '--auth-id', 'MAODUZYTQ0Y2M5ZGE1MD', '--auth-token', 'secret', '--call'],
       { ...io, signal: interrupt.signal },
     );
     onTestFinished(() => interrupt.abort());
     await until(() => stdout().includes('Ctrl-C to stop.'));
     const baseUrl = /base URL {4}(\S+)/.exec(stdout())?.[1] as string;
     const uuid = /live call {3}(\S+)/.exec(stdout())?.[1] as string;
-    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/Account\/MAXXXXXXXXXXXXXXXXXX\/$/);
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/Account\/MAODUZYTQ0Y2M5ZGE1MD\/$/);
     expect(stdout()).toContain('auth token  secret');
-    expect(stdout()).toContain(`-u 'MAXXXXXXXXXXXXXXXXXX:secret'`);
+    expect(stdout()).toContain(`-u 'MAODUZYTQ0Y2M5ZGE1MD:secret'`);
 
     const { stdout: started } = await run('curl', [
       '-s',
       '-u',
-      'MAXXXXXXXXXXXXXXXXXX:secret',
+      'MAODUZYTQ0Y2M5ZGE1MD:secret',
       '-H',
       'Content-Type: application/json',
       '-d',
@@ -76,9 +76,9 @@ describe('callstream-sim platform', () => {
     interrupt.abort();
     expect(await exit).toBe(0);
     expect(stdout()).toContain(
-      `POST /v1/Account/MAXXXXXXXXXXXXXXXXXX/Call/${uuid}/Stream/ → 202\n`,
+      `POST /v1/Account/MAODUZYTQ0Y2M5ZGE1MD/Call/${uuid}/Stream/ → 202\n`,
     );
-    expect(stdout()).toContain(`GET /v1/Account/MAXXXXXXXXXXXXXXXXXX/Call/${uuid}/Stream/ → 401\n`);
+    expect(stdout()).toContain(`GET /v1/Account/MAODUZYTQ0Y2M5ZGE1MD/Call/${uuid}/Stream/ → 401\n`);
     expect(stdout()).toContain(`stream ${streamId} connecting to ${ws.url}\n`);
     expect(stdout()).toContain(`stream ${streamId} ended: call-ended\n`);
     expect(stdout()).toContain(`call ${uuid} ended: platform-closed\n`);

@@ -61,7 +61,7 @@ describe('start body: the same as the official SDK sends', () => {
       sdkAxios.defaults.httpsAgent = saved;
     });
 
-    const authId = 'MAXXXXXXXXXXXXXXXXXX';
+    const authId = 'MAODUZYTQ0Y2M5ZGE1MD';
     const authToken = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
     const params = {
       bidirectional: true,

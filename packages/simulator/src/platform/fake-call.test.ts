@@ -18,7 +18,7 @@ import { startTestApp } from './test-app.js';
 import type { AppRequest, TestApp } from './test-app.js';
 
 const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 
 async function setup(
   answer: (app: TestApp, ws: TestServer) => string | { status: number; body: string },

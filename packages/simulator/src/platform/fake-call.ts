@@ -74,7 +74,8 @@ export interface CallHost {
  *
  * @example
  * const call = fake.createCall({ answerUrl: 'http://127.0.0.1:3000/answer', hangupAfterMs: 5000 });
- * call.on('stream', (stream, simulated) => simulated.on('checkpoint', (c) => console.log(c.name)));
+ * const acknowledged: string[] = [];
+ * call.on('stream', (stream, simulated) => simulated.on('checkpoint', (c) => acknowledged.push(c.name)));
  * const { end, streams } = await call.done;
  */
 export class FakeCall extends EventEmitter<FakeCallEvents> {

@@ -35,7 +35,8 @@ export interface FakePlatformEvents {
  *
  * @example
  * const fake = await startFakePlatform();
- * fake.on('callback', (c) => console.log(c.event, c.response?.status));
+ * const answered: (number | undefined)[] = [];
+ * fake.on('callback', (c) => answered.push(c.response?.status));
  * const call = fake.createCall(); // live, waiting for a REST start at fake.baseUrl
  * await fake.hangup(call.callUuid);
  */
@@ -197,7 +198,7 @@ function checkCallOptions(o: CreateCallOptions): void {
  * your WebSocket server with signed upgrades, and signed status callbacks.
  *
  * @example
- * const fake = await startFakePlatform({ authId: 'MAXXXXXXXXXXXXXXXXXX', authToken: 'secret' });
+ * const fake = await startFakePlatform({ authId: 'MAODUZYTQ0Y2M5ZGE1MD', authToken: 'secret' });
  * const call = fake.createCall({ audio: 'caller.wav', answerUrl: 'http://127.0.0.1:3000/answer' });
  * const { streams, problems } = await call.done;
  * await fake.close();

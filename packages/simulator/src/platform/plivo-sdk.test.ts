@@ -13,7 +13,7 @@ import type { TestServer } from '../test-helpers.js';
 import { startFakePlatform } from './fake-platform.js';
 import type { FakePlatform } from './fake-platform.js';
 
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
 
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@ import { startFakePlatform } from './fake-platform.js';
 import type { FakePlatform } from './fake-platform.js';
 import type { Platform } from './platform-options.js';
 
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 

@@ -7,7 +7,7 @@ import type { TestServer } from '../test-helpers.js';
 import { startFakePlatform } from './fake-platform.js';
 import type { FakePlatform } from './fake-platform.js';
 
-const AUTH_ID = 'MAXXXXXXXXXXXXXXXXXX';
+const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'fuzz-token';
 const BASIC = `Basic ${Buffer.from(`${AUTH_ID}:${TOKEN}`).toString('base64')}`;
 
