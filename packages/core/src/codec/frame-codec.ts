@@ -140,7 +140,7 @@ export function createWireEncoder(format: MediaFormat): (pcm: Int16Array) => Uin
 
 /**
  * Creates the encoder of one stream's outgoing audio: PCM at the format's rate in, the base64
- * `playAudio` payload out. Works in a reused scratch buffer; the only allocation is the string.
+ * `playAudio` payload out: {@link createWireEncoder}'s bytes in base64.
  *
  * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation for a format outside the outbound
  * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz).
@@ -149,23 +149,11 @@ export function createWireEncoder(format: MediaFormat): (pcm: Int16Array) => Uin
  * const payload = encode(pcm16k); // 320 samples → 640 bytes → 856 base64 characters
  */
 export function createFrameEncoder(format: MediaFormat): (pcm: Int16Array) => string {
-  checkFormat(format, 'outbound');
-  encodeScratch ??= createByteScratch();
-  const scratch = encodeScratch;
-  if (format.encoding === 'audio/x-mulaw') {
-    return (pcm) => {
-      ensureCapacity(scratch, pcm.length);
-      encodeMulawInto(pcm, scratch.buffer, pcm.length);
-      return scratch.buffer.toString('base64', 0, pcm.length);
-    };
-  }
+  const encode = createWireEncoder(format);
+  // The wire bytes are a view of the scratch Buffer: base64 them before the next encode.
   return (pcm) => {
-    const byteLength = pcm.length * 2;
-    ensureCapacity(scratch, byteLength);
-    // On little-endian hosts the samples are the wire bytes: a memcpy into the scratch's view.
-    if (HOST_IS_LITTLE_ENDIAN) scratch.int16.set(pcm);
-    else encodeL16Into(pcm, scratch.buffer, pcm.length);
-    return scratch.buffer.toString('base64', 0, byteLength);
+    const bytes = encode(pcm);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   };
 }
 
