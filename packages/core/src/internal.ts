@@ -63,6 +63,7 @@ export { FrameFanout, checkFramesOptions } from './stream/frame-fanout.js';
 export { checkPlayAudioArgs } from './stream/play-audio-args.js';
 export { createStats } from './stream/stats.js';
 export { toHandlerError } from './stream/handler-error.js';
+export { nextCheckpointName } from './stream/checkpoint-name.js';
 export { SOCKET_DEFAULTS, resolveSocketOptions } from './socket-options.js';
 export { decodeMulawInto, encodeMulawInto } from './codec/mulaw.js';
 export { decodeAlawInto, encodeAlawInto } from './codec/alaw.js';

@@ -4,6 +4,7 @@ import {
   checkPlayAudioArgs,
   createStats,
   FrameFanout,
+  nextCheckpointName,
   toHandlerError,
   type FrameConsumer,
 } from '@callstream/core/internal';
@@ -38,8 +39,6 @@ import {
   type WorkerCommand,
 } from './wire.js';
 import { edgeErrorCode, isCloseFrame, parseEdgeEvent } from './wire-parse.js';
-
-let markCounter = 0;
 
 export interface RemoteCallOptions {
   nc: NatsConnection;
@@ -182,7 +181,7 @@ export class RemoteCall extends EventEmitter<CallStreamEvents> implements Call {
     return playback.handle;
   }
 
-  checkpoint(name: string = `cs-mark-${++markCounter}`): Promise<boolean> {
+  checkpoint(name: string = nextCheckpointName()): Promise<boolean> {
     if (this.#isClosed) return Promise.resolve(false);
     return this.#requests
       .request((req) => ({ op: 'checkpoint', name, req }), false)

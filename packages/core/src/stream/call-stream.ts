@@ -35,8 +35,7 @@ import type { PlayableAudio, Playback, PlayAudioOptions } from './playback.js';
 import { PlaybackQueue, type OutgoingTap } from './playback-queue.js';
 import { createStats, type StreamStats } from './stats.js';
 import { TrackTimeline } from './track-timeline.js';
-
-let markCounter = 0;
+import { nextCheckpointName } from './checkpoint-name.js';
 
 /**
  * One live call: metadata from `start`, decoded audio as events and async iterators, and
@@ -166,7 +165,7 @@ export class CallStream
   }
 
   /** Marks the current end of the queued audio; resolves true when the caller has heard up to it, false if cleared or closed first. */
-  checkpoint(name: string = `cs-mark-${++markCounter}`): Promise<boolean> {
+  checkpoint(name: string = nextCheckpointName()): Promise<boolean> {
     return this.#playback.checkpoint(name);
   }
 
