@@ -6,21 +6,13 @@ import {
   sdkValidateV2,
   sdkValidateV3,
 } from '../../../../test/helpers/plivo-signer.js';
+import {
+  VECTOR_NONCE as NONCE,
+  VECTOR_PARAMS as P,
+  VECTOR_TOKEN as TOKEN,
+} from '../../../../test/helpers/status-callback-vector.js';
 import { verifyCallbackSignature, type VerifyCallbackOptions } from './callback-signature.js';
 
-// CONTROL.md §3.5
-const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const NONCE = '05429567804466091622';
-const P = {
-  From: '918071387423',
-  To: '919624705678',
-  CallUUID: '9a0e0208-d01a-4572-9a04-fe583a05ac53',
-  Event: 'StartStream',
-  StreamID: '227d997a-0af4-447c-a3f3-b243e902e527',
-  ServiceURL: 'wss://your-server.com/ws',
-  Timestamp: '2025-11-06 09:58:40',
-  Error: '',
-};
 const CB = 'https://app.example.com/stream-status';
 
 function plivo(
