@@ -70,3 +70,20 @@ export const sdkValidateV2 = (
     validateSignature(uri: string, nonce: string, signature: string, authToken: string): boolean;
   }
 ).validateSignature;
+
+/**
+ * The `X-Plivo-Signature-V3` and `-Nonce` headers Plivo sends with this request, the signature
+ * made by the SDK's code (see {@link sdkSignatureV3}).
+ */
+export function sdkSignedHeaders(
+  method: 'GET' | 'POST',
+  url: string,
+  params: Readonly<Record<string, string | readonly string[]>>,
+  nonce: string,
+  authToken: string,
+): { 'x-plivo-signature-v3': string; 'x-plivo-signature-v3-nonce': string } {
+  return {
+    'x-plivo-signature-v3': sdkSignatureV3(method, url, params, nonce, authToken),
+    'x-plivo-signature-v3-nonce': nonce,
+  };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { StreamStatusEvent } from '@callstream/control';
 import { FakePlatform, le16 } from '../../../test/helpers/fake-platform.js';
-import { sdkSignatureV3 } from '../../../test/helpers/plivo-signer.js';
+import { sdkSignedHeaders } from '../../../test/helpers/plivo-signer.js';
 import { start } from './app.js';
 
 /** The samples of every playAudio command (L16, little-endian). */
@@ -73,14 +73,7 @@ describe('express-bot', () => {
     const params = { Event: 'DroppedStream', StreamID: 's-1', Error: 'connection degraded' };
     const headers = {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-plivo-signature-v3': sdkSignatureV3(
-        'POST',
-        'https://bot.example.com/stream-status',
-        params,
-        '7',
-        'token-1',
-      ),
-      'x-plivo-signature-v3-nonce': '7',
+      ...sdkSignedHeaders('POST', 'https://bot.example.com/stream-status', params, '7', 'token-1'),
     };
     const url = `http://127.0.0.1:${bot.port}/stream-status`;
     const body = new URLSearchParams(params).toString();

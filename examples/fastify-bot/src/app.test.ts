@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { FakePlatform } from '../../../test/helpers/fake-platform.js';
 import { upgradeStatus } from '../../../test/helpers/adapter-clients.js';
-import { sdkSignatureV3 } from '../../../test/helpers/plivo-signer.js';
+import { sdkSignedHeaders } from '../../../test/helpers/plivo-signer.js';
 import type { StreamStatusEvent } from '@callstream/control';
 import { createApp, start } from './app.js';
 
@@ -101,14 +101,7 @@ describe('fastify-bot', () => {
     const body = new URLSearchParams(params).toString();
     const headers = {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-plivo-signature-v3': sdkSignatureV3(
-        'POST',
-        'https://bot.example.com/stream-status',
-        params,
-        '42',
-        'token-1',
-      ),
-      'x-plivo-signature-v3-nonce': '42',
+      ...sdkSignedHeaders('POST', 'https://bot.example.com/stream-status', params, '42', 'token-1'),
     };
     const ok = await fetch(`${url}/stream-status`, { method: 'POST', body, headers });
     expect(ok.status).toBe(200);

@@ -10,20 +10,17 @@ import type { Logger } from '@callstream/core';
 import type { StreamStatusEvent } from '@callstream/control';
 import express from 'express';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { sdkSignatureV3 } from '../../../test/helpers/plivo-signer.js';
+import { sdkSignedHeaders } from '../../../test/helpers/plivo-signer.js';
+import {
+  VECTOR_NONCE as NONCE,
+  VECTOR_ORIGIN as PUBLIC,
+  VECTOR_PARAMS,
+  VECTOR_TOKEN as TOKEN,
+} from '../../../test/helpers/status-callback-vector.js';
 import { streamStatusMiddleware, type StreamStatusMiddlewareOptions } from './index.js';
 
-const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const NONCE = '05429567804466091622';
-const PUBLIC = 'https://app.example.com';
-const P = {
-  CallUUID: '9a0e0208-d01a-4572-9a04-fe583a05ac53',
-  Event: 'StartStream',
-  StreamID: '227d997a-0af4-447c-a3f3-b243e902e527',
-  ServiceURL: 'wss://your-server.com/ws',
-  Timestamp: '2025-11-06 09:58:40',
-  Error: '',
-};
+// The callback of CONTROL.md §3.5 without From and To.
+const { From: _from, To: _to, ...P } = VECTOR_PARAMS;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function signed(
@@ -31,10 +28,7 @@ function signed(
   url: string,
   params: Record<string, string>,
 ): IncomingHttpHeaders {
-  return {
-    'x-plivo-signature-v3': sdkSignatureV3(method, url, params, NONCE, TOKEN),
-    'x-plivo-signature-v3-nonce': NONCE,
-  };
+  return sdkSignedHeaders(method, url, params, NONCE, TOKEN);
 }
 
 /** A logger that keeps what it was given. */

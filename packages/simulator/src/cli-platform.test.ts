@@ -7,22 +7,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseWav } from '@callstream/core';
 import { main } from './cli-main.js';
 import { startTestApp } from './platform/test-app.js';
-import { startTestServer } from './test-helpers.js';
+import { capture, startTestServer } from './test-helpers.js';
 
 const run = promisify(execFile);
-
-function capture(isTTY = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t), isTTY },
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));

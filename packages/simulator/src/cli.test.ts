@@ -7,7 +7,7 @@ import { parseWav } from '@callstream/core';
 import { serializePlayAudio } from '@callstream/core/internal';
 import { HELP, parseCliArgs } from './cli-args.js';
 import { main } from './cli-main.js';
-import { startTestServer } from './test-helpers.js';
+import { capture, startTestServer } from './test-helpers.js';
 import type { TestServer } from './test-helpers.js';
 
 const fixture = fileURLToPath(new URL('../../../test/fixtures/caller-16k.wav', import.meta.url));
@@ -20,19 +20,6 @@ afterEach(async () => {
   server = undefined;
   dir = undefined;
 });
-
-function capture(isTTY = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t), isTTY },
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
 
 describe('callstream-sim arguments', () => {
   it('maps every flag onto simulateCall options', () => {

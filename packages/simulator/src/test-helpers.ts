@@ -90,3 +90,17 @@ export function indexOfSamples(haystack: Int16Array, needle: Int16Array): number
   }
   return -1;
 }
+
+/** An `io` for the CLI's `main` that keeps what it writes to stdout and stderr. */
+export function capture(isTTY = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t), isTTY },
+    },
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}

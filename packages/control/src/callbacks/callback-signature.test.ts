@@ -6,21 +6,13 @@ import {
   sdkValidateV2,
   sdkValidateV3,
 } from '../../../../test/helpers/plivo-signer.js';
+import {
+  VECTOR_NONCE as NONCE,
+  VECTOR_PARAMS as P,
+  VECTOR_TOKEN as TOKEN,
+} from '../../../../test/helpers/status-callback-vector.js';
 import { verifyCallbackSignature, type VerifyCallbackOptions } from './callback-signature.js';
 
-// CONTROL.md §3.5
-const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const NONCE = '05429567804466091622';
-const P = {
-  From: '918071387423',
-  To: '919624705678',
-  CallUUID: '9a0e0208-d01a-4572-9a04-fe583a05ac53',
-  Event: 'StartStream',
-  StreamID: '227d997a-0af4-447c-a3f3-b243e902e527',
-  ServiceURL: 'wss://your-server.com/ws',
-  Timestamp: '2025-11-06 09:58:40',
-  Error: '',
-};
 const CB = 'https://app.example.com/stream-status';
 
 function plivo(
@@ -114,62 +106,54 @@ describe('verifyCallbackSignature: Plivo V3', () => {
       return `${origin}${path === '' ? '/' : path}${query === '' ? '' : `?${query}`}`;
     });
   const nonce = fc.stringMatching(/^[0-9]{1,20}$/);
+  /** A generated request with the signature the SDK makes for it and the headers Plivo sends. */
+  const signed = fc
+    .tuple(fc.constantFrom('GET' as const, 'POST' as const), url, params, nonce)
+    .map(([method, u, p, n]) => {
+      const signature = sdkSignatureV3(method, u, p, n, TOKEN);
+      const headers = { 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': n };
+      return { method, u, p, n, signature, headers };
+    });
 
   it('accepts every signature the SDK makes (GET and POST, generated URLs and params), as the SDK does', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom('GET' as const, 'POST' as const),
-        url,
-        params,
-        nonce,
-        (method, u, p, n) => {
-          const signature = sdkSignatureV3(method, u, p, n, TOKEN);
-          expect(sdkValidateV3(method, u, n, TOKEN, signature, structuredClone(p))).toBe(true);
-          const headers = { 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': n };
-          expect(
-            verifyCallbackSignature({ method, url: u, params: p, headers, authToken: TOKEN }),
-          ).toBe(true);
-        },
-      ),
+      fc.property(signed, ({ method, u, p, n, signature, headers }) => {
+        expect(sdkValidateV3(method, u, n, TOKEN, signature, structuredClone(p))).toBe(true);
+        expect(
+          verifyCallbackSignature({ method, url: u, params: p, headers, authToken: TOKEN }),
+        ).toBe(true);
+      }),
       { numRuns: 300 },
     );
   });
 
   it('rejects SDK signatures after a changed, added or removed param, another path, nonce or token', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom('GET' as const, 'POST' as const),
-        url,
-        params,
-        nonce,
-        (method, u, p, n) => {
-          const signature = sdkSignatureV3(method, u, p, n, TOKEN);
-          const headers = { 'x-plivo-signature-v3': signature, 'x-plivo-signature-v3-nonce': n };
-          const check = (over: Partial<VerifyCallbackOptions>): boolean =>
-            verifyCallbackSignature({
-              method,
-              url: u,
-              params: p,
-              headers,
-              authToken: TOKEN,
-              ...over,
-            });
-          expect(check({ params: { ...p, Zadded: 'x' } })).toBe(false);
-          const [first] = Object.keys(p);
-          if (first !== undefined) {
-            expect(check({ params: { ...p, [first]: `${String(p[first])}x` } })).toBe(false);
-            const { [first]: _removed, ...rest } = p;
-            expect(check({ params: rest })).toBe(false);
-          }
-          const { origin, pathname, search } = new URL(u);
-          expect(check({ url: `${origin}${pathname}x${search}` })).toBe(false);
-          expect(check({ url: `https://other.example.com${pathname}${search}` })).toBe(false);
-          expect(check({ headers: { ...headers, 'x-plivo-signature-v3-nonce': `${n}1` } })).toBe(
-            false,
-          );
-          expect(check({ authToken: `${TOKEN}x` })).toBe(false);
-        },
-      ),
+      fc.property(signed, ({ method, u, p, n, headers }) => {
+        const check = (over: Partial<VerifyCallbackOptions>): boolean =>
+          verifyCallbackSignature({
+            method,
+            url: u,
+            params: p,
+            headers,
+            authToken: TOKEN,
+            ...over,
+          });
+        expect(check({ params: { ...p, Zadded: 'x' } })).toBe(false);
+        const [first] = Object.keys(p);
+        if (first !== undefined) {
+          expect(check({ params: { ...p, [first]: `${String(p[first])}x` } })).toBe(false);
+          const { [first]: _removed, ...rest } = p;
+          expect(check({ params: rest })).toBe(false);
+        }
+        const { origin, pathname, search } = new URL(u);
+        expect(check({ url: `${origin}${pathname}x${search}` })).toBe(false);
+        expect(check({ url: `https://other.example.com${pathname}${search}` })).toBe(false);
+        expect(check({ headers: { ...headers, 'x-plivo-signature-v3-nonce': `${n}1` } })).toBe(
+          false,
+        );
+        expect(check({ authToken: `${TOKEN}x` })).toBe(false);
+      }),
       { numRuns: 200 },
     );
   });

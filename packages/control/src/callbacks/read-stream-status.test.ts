@@ -3,23 +3,15 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import { CallstreamError } from '@callstream/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { sdkSignatureV3 } from '../../../../test/helpers/plivo-signer.js';
+import { sdkSignedHeaders } from '../../../../test/helpers/plivo-signer.js';
+import {
+  VECTOR_NONCE as NONCE,
+  VECTOR_ORIGIN as PUBLIC,
+  VECTOR_PARAMS as P,
+  VECTOR_TOKEN as TOKEN,
+} from '../../../../test/helpers/status-callback-vector.js';
 import { readStreamStatus, type ReadStreamStatusOptions } from './read-stream-status.js';
 import { parseStreamStatus } from './stream-status.js';
-
-const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const NONCE = '05429567804466091622';
-const P = {
-  From: '918071387423',
-  To: '919624705678',
-  CallUUID: '9a0e0208-d01a-4572-9a04-fe583a05ac53',
-  Event: 'StartStream',
-  StreamID: '227d997a-0af4-447c-a3f3-b243e902e527',
-  ServiceURL: 'wss://your-server.com/ws',
-  Timestamp: '2025-11-06 09:58:40',
-  Error: '',
-};
-const PUBLIC = 'https://app.example.com';
 
 /** A real server that answers each request with what readStreamStatus resolved or rejected with. */
 async function server(options: ReadStreamStatusOptions) {
@@ -65,8 +57,7 @@ function signed(
   token = TOKEN,
 ): IncomingHttpHeaders {
   return {
-    'x-plivo-signature-v3': sdkSignatureV3(method, url, params, NONCE, token),
-    'x-plivo-signature-v3-nonce': NONCE,
+    ...sdkSignedHeaders(method, url, params, NONCE, token),
     ...(method === 'POST' && { 'content-type': 'application/x-www-form-urlencoded' }),
   };
 }

@@ -1,17 +1,9 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'node:https';
 import { createRequire } from 'node:module';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createStreamApi } from './stream-api.js';
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+import { apiServer, json, type Received } from './test-helpers.js';
 
 // The official SDK, sent to a local server by the loopback agent of CONTROL.md §2.5.
 const require = createRequire(import.meta.url);
@@ -26,30 +18,11 @@ const plivo = require(plivoPath) as {
 };
 const sdkAxios = createRequire(plivoPath)('axios') as { defaults: { httpsAgent: unknown } };
 
-async function recorder() {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end('{"api_id":"a","message":"audio streaming started","stream_id":"s-1"}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { seen, port: (server.address() as AddressInfo).port };
-}
-
 describe('start body: the same as the official SDK sends', () => {
   it('maps every documented parameter to the key and JSON value plivo-node sends', async () => {
-    const { seen, port } = await recorder();
+    const { received: seen, port } = await apiServer(
+      json(202, { api_id: 'a', message: 'audio streaming started', stream_id: 's-1' }),
+    );
     const saved = sdkAxios.defaults.httpsAgent;
     class Loopback extends Agent {
       override createConnection(): Socket {
@@ -83,7 +56,7 @@ describe('start body: the same as the official SDK sends', () => {
       baseUrl: `http://127.0.0.1:${port}`,
     }).start('c-1', { serviceUrl, ...params });
 
-    const [sdk, ours] = seen as [Seen, Seen];
+    const [sdk, ours] = seen as [Received, Received];
     expect(ours.method).toBe(sdk.method);
     expect(ours.url).toBe(sdk.url);
     expect(ours.headers.authorization).toBe(sdk.headers.authorization);

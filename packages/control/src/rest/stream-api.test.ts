@@ -1,59 +1,11 @@
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallstreamError } from '@callstream/core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlatformError } from './platform-error.js';
 import { createStreamApi, type StreamApiOptions } from './stream-api.js';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-type Reply = (res: ServerResponse, req: Received, index: number) => void;
-
-/** A real HTTP server on 127.0.0.1 that records every request and answers with `reply`. */
-async function apiServer(reply: Reply) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      received.push(entry);
-      reply(res, entry, received.length - 1);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
-  return { received, base: `http://127.0.0.1:${port}`, port };
-}
-
-function json(status: number, body: unknown): Reply {
-  return (res) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-}
-
-function noContent(): Reply {
-  return (res) => {
-    res.writeHead(204);
-    res.end();
-  };
-}
+import { apiServer, json, noContent, type Received } from './test-helpers.js';
 
 const AUTH_ID = 'MAODUZYTQ0Y2M5ZGE1MD';
 const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';

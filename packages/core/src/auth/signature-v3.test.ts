@@ -2,22 +2,16 @@ import { describe, expect, it } from 'vitest';
 // The oracle: the official SDK's own validator.
 import { validateV3Signature } from 'plivo/dist/utils/v3Security.js';
 import { plivoSignedPostUrl, plivoSignedUrl } from './plivo-signed-url.js';
+import {
+  VECTOR_NONCE as NONCE,
+  VECTOR_ORIGIN as ORIGIN,
+  VECTOR_PARAMS as P,
+  VECTOR_TOKEN as TOKEN,
+} from '../../../../test/helpers/status-callback-vector.js';
 import { matchesAnySignature, plivoV3Signature } from './signature-v3.js';
 
-// CONTROL.md §3.5: token, nonce, params and the signatures plivo-node and plivo-python accept.
-const TOKEN = 'MzYxNjk0YjA5OTMxNzg5ZGVlMjk0NTVlNzRhMWZi';
-const NONCE = '05429567804466091622';
-const P = {
-  From: '918071387423',
-  To: '919624705678',
-  CallUUID: '9a0e0208-d01a-4572-9a04-fe583a05ac53',
-  Event: 'StartStream',
-  StreamID: '227d997a-0af4-447c-a3f3-b243e902e527',
-  ServiceURL: 'wss://your-server.com/ws',
-  Timestamp: '2025-11-06 09:58:40',
-  Error: '',
-};
-const ORIGIN = 'https://app.example.com';
+// CONTROL.md §3.5: the vector's params as plivo-node and plivo-python sign them, and the
+// signatures they accept.
 const TAIL =
   'CallUUID9a0e0208-d01a-4572-9a04-fe583a05ac53ErrorEventStartStreamFrom918071387423ServiceURLwss://your-server.com/wsStreamID227d997a-0af4-447c-a3f3-b243e902e527Timestamp2025-11-06 09:58:40To919624705678';
 

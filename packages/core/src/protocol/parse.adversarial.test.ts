@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
-import { CallStream } from '../stream/call-stream.js';
-import { kReceive, type StreamTransport } from '../stream/internal.js';
+import { kReceive } from '../stream/internal.js';
 import { parseExtraHeaders } from './extra-headers.js';
 import { parseMessage } from './parse.js';
 import { serializeMedia, serializeStart } from './serialize-platform.js';
+import { quietStream, STREAM_ID } from './test-helpers.js';
 
 /**
  * Large hostile frames cost what their size costs: per character, within a generous factor of
@@ -17,7 +17,6 @@ import { serializeMedia, serializeStart } from './serialize-platform.js';
 const FACTOR = 100;
 const SIZE = 64 * 1024;
 
-const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
 const normal = Buffer.from(
   serializeMedia({
     sequenceNumber: 42,
@@ -137,15 +136,6 @@ function tryParse(text: string): void {
   }
 }
 
-const transport: StreamTransport = {
-  open: true,
-  send: () => {},
-  cork: () => {},
-  uncork: () => {},
-  close: () => {},
-  terminate: () => {},
-  fail: () => {},
-};
 const start = serializeStart({
   sequenceNumber: 1,
   callId: 'c',
@@ -168,8 +158,8 @@ describe('parsing hostile frames takes time linear in their size', () => {
   });
 
   it('the stream, before and after start: every hostile frame costs per character within a factor of a normal one', () => {
-    const before = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
-    const after = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+    const before = quietStream();
+    const after = quietStream();
     after[kReceive](start);
     expect(after.tracks).toEqual(['inbound']);
     const receiveNormal = (t: string): void => after[kReceive](t);
@@ -181,8 +171,8 @@ describe('parsing hostile frames takes time linear in their size', () => {
   });
 
   it('the stream on the bytes of each frame: every hostile frame costs per character within a factor of a normal one', () => {
-    const before = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
-    const after = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+    const before = quietStream();
+    const after = quietStream();
     after[kReceive](Buffer.from(start));
     expect(after.tracks).toEqual(['inbound']);
     // Encoded once, outside the timed loops (the texts are ASCII: as many bytes as characters).

@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFrameDecoder, decodeWire } from '../codec/frame-codec.js';
 import { CallstreamError } from '../errors.js';
-import { CallStream } from '../stream/call-stream.js';
-import { kReceive, type StreamTransport } from '../stream/internal.js';
+import { kReceive } from '../stream/internal.js';
 import { InboundReader, parseMessage, parseMessageGeneral } from './parse.js';
 import {
   serializeClearedAudio,
@@ -15,6 +14,7 @@ import {
   serializeStart,
   serializeStop,
 } from './serialize-platform.js';
+import { quietStream, STREAM_ID } from './test-helpers.js';
 
 /**
  * Bounded fuzzing of the inbound parse path (a few seconds in `pnpm test`): real messages of
@@ -55,16 +55,6 @@ function expected(text: string): Outcome {
 const reader = new InboundReader();
 reader.decodeWith(createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 }));
 
-const transport: StreamTransport = {
-  open: true,
-  send: () => {},
-  cork: () => {},
-  uncork: () => {},
-  close: () => {},
-  terminate: () => {},
-  fail: () => {},
-};
-const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
 const START = serializeStart({
   sequenceNumber: 1,
   callId: 'c',
@@ -74,7 +64,7 @@ const START = serializeStart({
   mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
   extraHeaders: 'a=1;b=2',
 });
-const live = new CallStream(transport, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+const live = quietStream();
 live[kReceive](START);
 const liveErrors: string[] = [];
 live.on('frameError', (err) => liveErrors.push(err.code));
@@ -110,10 +100,7 @@ function checkBytes(data: Buffer): void {
   if (!isUtf8(data)) {
     expect(outcome(() => reader.readBytes(data), '')).toStrictEqual({ code: 'ERR_SOCKET' });
     const closes: number[] = [];
-    const stream = new CallStream(
-      { ...transport, fail: (code) => closes.push(code) },
-      { startTimeoutMs: 60_000, heartbeatMs: 0 },
-    );
+    const stream = quietStream({ fail: (code) => closes.push(code) });
     const errors: string[] = [];
     stream.on('frameError', (err) => errors.push(err.code));
     stream[kReceive](Buffer.from(START));

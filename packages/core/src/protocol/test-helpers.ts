@@ -1,0 +1,23 @@
+/**
+ * Test support (not built into dist): a call stream whose transport drops everything, for tests
+ * that feed it platform frames and read its stats and events.
+ */
+import { CallStream } from '../stream/call-stream.js';
+import type { StreamTransport } from '../stream/internal.js';
+
+export const STREAM_ID = 'b77e037d-4119-44b5-902d-25826b654b0e';
+
+const transport: StreamTransport = {
+  open: true,
+  send: () => {},
+  cork: () => {},
+  uncork: () => {},
+  close: () => {},
+  terminate: () => {},
+  fail: () => {},
+};
+
+/** A stream that waits a minute for `start` and sends no heartbeats; `over` replaces transport methods. */
+export function quietStream(over: Partial<StreamTransport> = {}): CallStream {
+  return new CallStream({ ...transport, ...over }, { startTimeoutMs: 60_000, heartbeatMs: 0 });
+}
