@@ -74,9 +74,9 @@ for (const { label, format, bytes } of FORMATS) {
     mediaMessage(core.serializeMedia, n, randomBytes(bytes).toString('base64')),
   );
   const text = new core.InboundReader();
-  text.decodeWith(core.createFrameDecoder(format));
+  text.decodeWith(core.createMediaDecoder(format));
   const bytesReader = new core.InboundReader();
-  bytesReader.decodeWith(core.createFrameDecoder(format));
+  bytesReader.decodeWith(core.createMediaDecoder(format));
   const inbound = compare(
     (i) => {
       text.read(String(messages[i % VARIANTS]!));

@@ -107,7 +107,7 @@ function frameRows(core: CoreModule, frame: MeasureOptions): Row[] {
     const decode = core.createFrameDecoder(format);
     const naive = naiveDecoder(format);
     const reader = new core.InboundReader();
-    reader.decodeWith(core.createFrameDecoder(format));
+    reader.decodeWith(core.createMediaDecoder(format));
     rows.push(
       row(
         'decode',

@@ -73,6 +73,7 @@ export { decodeBase64Into } from './codec/base64.js';
 export { createByteScratch } from './codec/byte-scratch.js';
 export {
   createFrameDecoder,
+  createMediaDecoder,
   createFrameEncoder,
   createWireEncoder,
   decodeWire,
@@ -98,3 +99,4 @@ export type { FrameConsumer } from './stream/frame-fanout.js';
 export type { ResolvedStreamOptions } from './stream/options.js';
 export type { ByteScratch } from './codec/byte-scratch.js';
 export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';
+export type { MediaDecoder } from './codec/frame-codec.js';

@@ -13,9 +13,10 @@ import {
 } from '../protocol/media-formats.js';
 import type { MediaFormat, WireEncoding } from '../protocol/messages.js';
 import { base64DecodedLength, writeBase64 } from './base64.js';
+import { base64Length, decodeBase64Table } from './base64-bytes.js';
 import { createByteScratch, ensureCapacity, type ByteScratch } from './byte-scratch.js';
 import { decodeL16, decodeL16Into, encodeL16Into, HOST_IS_LITTLE_ENDIAN } from './l16.js';
-import { decodeMulaw, decodeMulawInto, encodeMulawInto } from './mulaw.js';
+import { decodeMulaw, decodeMulawInto, encodeMulawInto, MULAW_TO_PCM } from './mulaw.js';
 import { SampleSlab } from './sample-slab.js';
 
 function checkEncoding(encoding: string): asserts encoding is WireEncoding {
@@ -58,6 +59,26 @@ function oddLength(byteLength: number): CallstreamError {
 }
 
 /**
+ * The decoder of one stream's `media` payloads, as text or as the bytes of the message that holds
+ * them: both hand out samples from the same slabs.
+ */
+export interface MediaDecoder {
+  /**
+   * Decodes a strict base64 payload.
+   *
+   * @throws CallstreamError `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an L16 payload of odd
+   * length (the frame is dropped, not truncated).
+   */
+  text(payload: string): Int16Array;
+  /**
+   * Decodes the payload held in `data[start … end)` as ASCII bytes; returns what {@link text}
+   * returns for that text, or `undefined` where {@link text} would throw (the caller then takes
+   * the text path, which says why). Nothing is handed out then.
+   */
+  bytes(data: Buffer, start: number, end: number): Int16Array | undefined;
+}
+
+/**
  * Creates the decoder of one stream's `media` payloads: strict base64 in, PCM at the format's
  * rate out. Each returned array is a view of its own region of a slab that belongs to this
  * decoder alone (so to one stream), and that region is never written again: it may be kept.
@@ -65,17 +86,61 @@ function oddLength(byteLength: number): CallstreamError {
  * `samples.buffer` as a whole holds this decoder's other frames too.
  *
  * @throws CallstreamError `ERR_UNSUPPORTED_FORMAT` at creation for a format outside the inbound
- * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz); per payload `ERR_INVALID_BASE64`, or `ERR_ODD_LENGTH` for an
- * L16 payload of odd length (the frame is dropped, not truncated).
+ * table of `media-formats.ts` (mu-law other than 8 kHz, L16 other than 8, 16 or 24 kHz).
+ * @example
+ * const decoder = createMediaDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
+ * const samples = decoder.text(message.payload); // Int16Array(160) for a 20 ms frame
+ */
+export function createMediaDecoder(format: MediaFormat): MediaDecoder {
+  checkFormat(format, 'inbound');
+  // One second of audio per slab: 16-bit samples at the format's rate.
+  const slab = new SampleSlab(format.sampleRate * 2);
+  const mulaw = format.encoding === 'audio/x-mulaw';
+  const text = textDecoder(slab, mulaw);
+  if (!mulaw) {
+    // 640-960 bytes of L16 per frame: Node's native decoder, from a Latin-1 copy of the payload
+    // (which the text path refuses if it holds anything but ASCII), beats a loop over the bytes.
+    return {
+      text,
+      bytes: (data, start, end) => {
+        try {
+          return text(data.toString('latin1', start, end));
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+  return {
+    text,
+    bytes: (data, start, end) => {
+      const byteLength = base64Length(data, start, end);
+      if (byteLength < 0) return undefined;
+      slab.reserve(byteLength * 2);
+      const at = slab.offset >> 1;
+      if (!decodeBase64Table(data, start, byteLength, MULAW_TO_PCM, slab.samples, at)) {
+        return undefined;
+      }
+      return slab.take(byteLength);
+    },
+  };
+}
+
+/**
+ * {@link createMediaDecoder}'s text entry point alone.
+ *
+ * @throws CallstreamError as {@link createMediaDecoder}; per payload `ERR_INVALID_BASE64`, or
+ * `ERR_ODD_LENGTH` for an L16 payload of odd length (the frame is dropped, not truncated).
  * @example
  * const decode = createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 });
  * const samples = decode(message.payload); // Int16Array(160) for a 20 ms frame
  */
 export function createFrameDecoder(format: MediaFormat): (payloadBase64: string) => Int16Array {
-  checkFormat(format, 'inbound');
-  // One second of audio per slab: 16-bit samples at the format's rate.
-  const slab = new SampleSlab(format.sampleRate * 2);
-  if (format.encoding === 'audio/x-l16' && HOST_IS_LITTLE_ENDIAN) {
+  return createMediaDecoder(format).text;
+}
+
+function textDecoder(slab: SampleSlab, mulaw: boolean): (payload: string) => Int16Array {
+  if (!mulaw && HOST_IS_LITTLE_ENDIAN) {
     // The wire bytes already are the in-memory samples: decode base64 into the slab directly.
     return (payload) => {
       const byteLength = base64DecodedLength(payload);
@@ -88,7 +153,6 @@ export function createFrameDecoder(format: MediaFormat): (payloadBase64: string)
   }
   decodeScratch ??= createByteScratch();
   const scratch = decodeScratch;
-  const mulaw = format.encoding === 'audio/x-mulaw';
   return (payload) => {
     const byteLength = base64DecodedLength(payload);
     if (byteLength < 0) throw invalidBase64();

@@ -9,8 +9,9 @@
 
 import { checkLength } from './check-length.js';
 
-/** Decoded value of every mu-law byte, on the 16-bit scale (-32124 … 32124). */
-const DECODE = new Int16Array(256);
+/** Decoded value of every mu-law byte, on the 16-bit scale (-32124 … 32124). Read only. */
+export const MULAW_TO_PCM = new Int16Array(256);
+const DECODE = MULAW_TO_PCM;
 /** mu-law byte of every 14-bit value `(x >> 2) & 0x3fff`. */
 const ENCODE = new Uint8Array(1 << 14);
 

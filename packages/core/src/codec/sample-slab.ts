@@ -15,6 +15,7 @@
 export class SampleSlab {
   #buffer = new ArrayBuffer(0);
   #bytes = Buffer.from(this.#buffer);
+  #samples = new Int16Array(this.#buffer);
   #offset = 0;
   readonly #maxBytes: number;
   #nextBytes: number;
@@ -30,7 +31,12 @@ export class SampleSlab {
     return this.#bytes;
   }
 
-  /** Where the next region starts in {@link bytes}. */
+  /** The current slab as samples (decode straight into `samples[offset / 2 …]`, then {@link take}). */
+  get samples(): Int16Array {
+    return this.#samples;
+  }
+
+  /** Where the next region starts in {@link bytes} (always even). */
   get offset(): number {
     return this.#offset;
   }
@@ -41,6 +47,7 @@ export class SampleSlab {
     // The old slab is dropped here, not reused: frames handed out from it may still be alive.
     this.#buffer = new ArrayBuffer(Math.max(this.#nextBytes, byteLength + (byteLength & 1)));
     this.#bytes = Buffer.from(this.#buffer);
+    this.#samples = new Int16Array(this.#buffer);
     this.#offset = 0;
     this.#nextBytes = Math.min(2 * this.#nextBytes, this.#maxBytes);
   }

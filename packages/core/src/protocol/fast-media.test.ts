@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
-import { createFrameDecoder, decodeWire } from '../codec/frame-codec.js';
+import { createMediaDecoder, decodeWire } from '../codec/frame-codec.js';
 import { MEDIA_PREFIX, parseMediaFast, parseMediaFastBytes } from './fast-media.js';
 import { InboundReader, parseMessage, parseMessageGeneral } from './parse.js';
 
@@ -37,7 +37,48 @@ function expected(text: string): Outcome {
 }
 
 const reader = new InboundReader();
-reader.decodeWith(createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 }));
+reader.decodeWith(createMediaDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 }));
+/** The stream's per-frame path (`readMedia`), for mu-law and for L16. */
+const mediaReaders = (['audio/x-mulaw', 'audio/x-l16'] as const).map((encoding) => {
+  const r = new InboundReader();
+  r.decodeWith(createMediaDecoder({ encoding, sampleRate: 8000 }));
+  return { r, encoding };
+});
+
+/**
+ * `readMedia` on `data` decides exactly when `decided` (the byte fast path read a media message
+ * with a strict base64 payload, and for L16 an even number of bytes), with the fields of
+ * `message` and the samples of its payload; otherwise it reads nothing.
+ */
+function readMediaAgrees(data: Buffer, decided: boolean, message: unknown): void {
+  for (const { r, encoding } of mediaReaders) {
+    const payload = decided ? (message as { payload: string }).payload : '';
+    const bytes = Buffer.from(payload, 'base64');
+    const expectRead = decided && (encoding === 'audio/x-mulaw' || bytes.length % 2 === 0);
+    r.samples = undefined;
+    expect(r.readMedia(data)).toBe(expectRead);
+    if (!expectRead) {
+      expect(r.samples).toBeUndefined();
+      continue;
+    }
+    const { sequenceNumber, track, timestamp, chunk } = message as Record<string, unknown>;
+    expect({
+      sequenceNumber: r.sequenceNumber,
+      track: r.track,
+      timestamp: r.timestamp,
+      chunk: r.chunk,
+      payload: data.toString('latin1', r.payloadStart, r.payloadEnd),
+      samples: Array.from(r.samples ?? []),
+    }).toStrictEqual({
+      sequenceNumber,
+      track,
+      timestamp,
+      chunk,
+      payload,
+      samples: Array.from(decodeWire(bytes, encoding)),
+    });
+  }
+}
 
 /** The stream's path: the same outcome, and for media the samples of the payload. */
 function streamOutcome(text: string): Outcome & { samples?: number[] } {
@@ -66,7 +107,9 @@ function bytesAgree(data: Buffer): boolean {
     isUtf8(data) ? streamOutcome(data.toString('utf8')) : { code: 'ERR_SOCKET' },
   );
   const fast = parseMediaFastBytes(data);
-  if (fast === undefined || !isStrictBase64(fast.payload)) return false;
+  const decided = fast !== undefined && isStrictBase64(fast.payload);
+  readMediaAgrees(data, decided, fast);
+  if (!decided) return false;
   expect({ message: fast }).toStrictEqual(outcome(parseMessageGeneral, data.toString('utf8')));
   bytesDecided++;
   return true;
@@ -113,7 +156,16 @@ const cleanNumber = fc.oneof(
 );
 const oddNumber = fc.constantFrom(
   ...['1.5', '"1.5"', '1e3', '"1e3"', '007', 'null', '"x"', '""', 'true', '[]', '- 1', '1.'],
-  ...['12345678901234567', '"12345678901234567"', '"\\u0031"', '+1', '"Infinity"', '"1 "'],
+  ...[
+    '12345678901234567',
+    '"12345678901234567"',
+    '1234567890123456',
+    '"-1234567890123456"',
+    '"\\u0031"',
+    '+1',
+    '"Infinity"',
+    '"1 "',
+  ],
 );
 const cleanPayload = fc.uint8Array({ maxLength: 1000 }).map((bytes) => `"${b64(bytes)}"`);
 const oddPayload = fc.oneof(

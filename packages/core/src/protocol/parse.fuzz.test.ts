@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFrameDecoder, decodeWire } from '../codec/frame-codec.js';
+import { createMediaDecoder, decodeWire } from '../codec/frame-codec.js';
 import { CallstreamError } from '../errors.js';
 import { kReceive } from '../stream/internal.js';
 import { InboundReader, parseMessage, parseMessageGeneral } from './parse.js';
@@ -53,7 +53,7 @@ function expected(text: string): Outcome {
 }
 
 const reader = new InboundReader();
-reader.decodeWith(createFrameDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 }));
+reader.decodeWith(createMediaDecoder({ encoding: 'audio/x-mulaw', sampleRate: 8000 }));
 
 const START = serializeStart({
   sequenceNumber: 1,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { isNumericText } from './fields.js';
-import { createFrameDecoder } from '../codec/frame-codec.js';
+import { createMediaDecoder } from '../codec/frame-codec.js';
 import { InboundReader, parseMessage } from './parse.js';
 
 /** Parses, and fails the property on anything thrown that is not a CallstreamError. */
@@ -79,7 +79,7 @@ function mutate(value: Json, path: (string | number)[], replacement: Json | unde
 
 /** The stream's byte path, before and after start, on any bytes: a message or a CallstreamError. */
 const readers = [new InboundReader(), new InboundReader()];
-readers[1]?.decodeWith(createFrameDecoder({ encoding: 'audio/x-l16', sampleRate: 16000 }));
+readers[1]?.decodeWith(createMediaDecoder({ encoding: 'audio/x-l16', sampleRate: 16000 }));
 function readsOrRefuses(data: Uint8Array): void {
   for (const reader of readers) {
     try {

@@ -17,9 +17,11 @@
 import { isUtf8 } from 'node:buffer';
 import { decodeBase64Into } from '../codec/base64.js';
 import { createByteScratch, type ByteScratch } from '../codec/byte-scratch.js';
+import type { MediaDecoder } from '../codec/frame-codec.js';
 import { CallstreamError } from '../errors.js';
 import { parseMediaFast, parseMediaFastBytes } from './fast-media.js';
-import type { InboundMessage, MediaMessage } from './messages.js';
+import { scanMediaBytes, type MediaLayout } from './media-bytes.js';
+import type { InboundMessage, MediaMessage, Track } from './messages.js';
 import { parseMessageGeneral } from './parse-general.js';
 
 export { parseMessageGeneral };
@@ -73,9 +75,6 @@ export function parseMessage(text: string): InboundMessage {
 /** The message of the error for a text frame that is not UTF-8 (what `ws` would report). */
 export const INVALID_UTF8 = 'WebSocket error: invalid UTF-8 in a text frame';
 
-/** Decodes one strict base64 payload to samples; throws a `CallstreamError` when it cannot. */
-export type PayloadDecoder = (payload: string) => Int16Array;
-
 /**
  * The stream's per-frame parser: {@link read} returns what {@link parseMessage} returns (or
  * throws what it throws), and for a media message once a decoder is set, leaves the decoded
@@ -83,21 +82,48 @@ export type PayloadDecoder = (payload: string) => Int16Array;
  * are thrown for a payload it refuses. Without a decoder (before `start`), media payloads are
  * not checked: the stream refuses media before `start` anyway.
  *
+ * {@link readMedia} is the per-frame path on the socket's bytes: a media message in the usual
+ * layout, read into the reader's fields without making any string or message object.
+ *
  * @internal
  * @example
  * const reader = new InboundReader();
- * reader.decodeWith(createFrameDecoder(start.mediaFormat));
- * const msg = reader.read(text);
- * if (msg.event === 'media') deliver(reader.samples);
+ * reader.decodeWith(createMediaDecoder(start.mediaFormat));
+ * if (reader.readMedia(data)) deliver(reader.track, reader.chunk, reader.samples);
+ * else handle(reader.readBytes(data));
  */
-export class InboundReader {
-  /** The samples of the last media message {@link read} returned; undefined without a decoder. */
+export class InboundReader implements MediaLayout {
+  /** The samples of the last media message read; undefined without a decoder. */
   samples: Int16Array | undefined;
-  #decode: PayloadDecoder | undefined;
+  // The fields of the last message {@link readMedia} read.
+  sequenceNumber = 0;
+  track: Track = 'inbound';
+  timestamp = 0;
+  chunk = 0;
+  payloadStart = 0;
+  payloadEnd = 0;
+  #decoder: MediaDecoder | undefined;
+  #decode: ((payload: string) => Int16Array) | undefined;
 
   /** Sets the decoder of media payloads (the stream's format is known at `start`). */
-  decodeWith(decode: PayloadDecoder): void {
-    this.#decode = decode;
+  decodeWith(decoder: MediaDecoder): void {
+    this.#decoder = decoder;
+    this.#decode = decoder.text;
+  }
+
+  /**
+   * Reads a media message in the platforms' layout from the bytes of a text message, once a
+   * decoder is set: returns true with its fields and samples in this reader, exactly those
+   * `readBytes(data)` would give, or false (nothing read) for anything else, which
+   * {@link readBytes} then decides.
+   */
+  readMedia(data: Buffer): boolean {
+    const decoder = this.#decoder;
+    if (decoder === undefined || !scanMediaBytes(data, this)) return false;
+    const samples = decoder.bytes(data, this.payloadStart, this.payloadEnd);
+    if (samples === undefined) return false;
+    this.samples = samples;
+    return true;
   }
 
   read(text: string): InboundMessage {
@@ -150,7 +176,7 @@ export class InboundReader {
     return decode === undefined ? parseMessageGeneral(text) : this.#readGeneral(text, decode);
   }
 
-  #readGeneral(text: string, decode: PayloadDecoder): InboundMessage {
+  #readGeneral(text: string, decode: (payload: string) => Int16Array): InboundMessage {
     // Anything else, or a payload the decoder refused: the general path says exactly what the
     // text is (not JSON, a payload with JSON escapes that decodes fine, ...).
     const message = parseMessageGeneral(text);
@@ -159,7 +185,10 @@ export class InboundReader {
   }
 }
 
-function tryDecode(decode: PayloadDecoder, message: MediaMessage): Int16Array | undefined {
+function tryDecode(
+  decode: (payload: string) => Int16Array,
+  message: MediaMessage,
+): Int16Array | undefined {
   try {
     return decode(message.payload);
   } catch {

@@ -1,15 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { createFrameDecoder } from '../codec/frame-codec.js';
+import { createMediaDecoder, type MediaDecoder } from '../codec/frame-codec.js';
 import { CallstreamError, isCallstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseExtraHeaders } from '../protocol/extra-headers.js';
-import type {
-  InboundMessage,
-  MediaFormat,
-  MediaMessage,
-  StartMessage,
-  Track,
-} from '../protocol/messages.js';
+import type { InboundMessage, MediaFormat, StartMessage, Track } from '../protocol/messages.js';
 import { InboundReader } from '../protocol/parse.js';
 import { serializeSendDtmf } from '../protocol/serialize.js';
 import type { AudioFrame } from './audio-frame.js';
@@ -70,6 +64,8 @@ export class CallStream
   #extraHeaders: Readonly<Record<string, string>> = {};
   readonly #reader = new InboundReader();
   #bytesPerSample = 1;
+  /** The stream's sample rate, once `start` has said it. */
+  #rate = 0;
   #failure: CallstreamError | undefined;
   #isClosed = false;
   /** A text frame was not UTF-8: the connection is failing, and nothing more is read. */
@@ -191,8 +187,19 @@ export class CallStream
   [kReceive](data: Buffer | string): void {
     if (this.#unreadable) return;
     this.stats.messages++;
-    let msg: InboundMessage;
     const reader = this.#reader;
+    // The per-frame path: a media message in the usual layout, read from the bytes in place.
+    if (typeof data !== 'string' && reader.readMedia(data)) {
+      this.#onMedia(
+        reader.track,
+        reader.chunk,
+        reader.timestamp,
+        reader.sequenceNumber,
+        reader.samples,
+      );
+      return;
+    }
+    let msg: InboundMessage;
     try {
       msg = typeof data === 'string' ? reader.read(data) : reader.readBytes(data);
     } catch (err) {
@@ -205,8 +212,10 @@ export class CallStream
       }
       return;
     }
-    if (msg.event === 'media') this.#onMedia(msg, reader.samples);
-    else if (msg.event === 'start') this.#onStart(msg);
+    if (msg.event === 'media') {
+      const { track, chunk, timestamp, sequenceNumber } = msg;
+      this.#onMedia(track, chunk, timestamp, sequenceNumber ?? -1, reader.samples);
+    } else if (msg.event === 'start') this.#onStart(msg);
     else if (this.#start === undefined && msg.event !== 'unknown') {
       this.#malformed(
         new CallstreamError('ERR_NOT_STARTED', `"${msg.event}" received before start`),
@@ -266,9 +275,9 @@ export class CallStream
       this.#malformed(new CallstreamError('ERR_DUPLICATE_START'));
       return;
     }
-    let decode: (payload: string) => Int16Array;
+    let decoder: MediaDecoder;
     try {
-      decode = createFrameDecoder(msg.mediaFormat);
+      decoder = createMediaDecoder(msg.mediaFormat);
       this.#playback.configure(
         msg.streamId,
         msg.mediaFormat.sampleRate,
@@ -282,9 +291,10 @@ export class CallStream
       return;
     }
     clearTimeout(this.#startTimer);
-    this.#reader.decodeWith(decode);
+    this.#reader.decodeWith(decoder);
     this.#fanout.setTrackCount(msg.tracks.length);
     this.#bytesPerSample = msg.mediaFormat.encoding === 'audio/x-l16' ? 2 : 1;
+    this.#rate = msg.mediaFormat.sampleRate;
     this.#start = msg;
     this.#extraHeaders = Object.freeze(parseExtraHeaders(msg.extraHeaders));
     this.#log = this.#options.logger.child({ callId: msg.callId, streamId: msg.streamId });
@@ -293,13 +303,18 @@ export class CallStream
     this.#emit('start');
   }
 
-  #onMedia(msg: MediaMessage, samples: Int16Array | undefined): void {
+  #onMedia(
+    track: Track,
+    chunk: number | undefined,
+    timestamp: number | undefined,
+    sequenceNumber: number,
+    samples: Int16Array | undefined,
+  ): void {
     if (samples === undefined) {
       this.#malformed(new CallstreamError('ERR_NOT_STARTED', 'media received before start'));
       return;
     }
-    const { track } = msg;
-    const rate = (this.#start as StartMessage).mediaFormat.sampleRate;
+    const rate = this.#rate;
     const stats = this.stats;
     const bytes = samples.length * this.#bytesPerSample;
     if (track === 'inbound') {
@@ -310,7 +325,7 @@ export class CallStream
       stats.bytes.outbound += bytes;
     }
     const timeline = this.#timeline;
-    const fill = timeline.place(track, msg.chunk, msg.timestamp, samples, rate);
+    const fill = timeline.place(track, chunk, timestamp, samples, rate);
     for (let i = 0; i < fill.length; i++) this.#deliver(fill[i] as AudioFrame);
     this.#deliver({
       track,
@@ -318,7 +333,7 @@ export class CallStream
       sampleRate: rate,
       timestamp: timeline.timestamp,
       chunk: timeline.chunk,
-      sequenceNumber: msg.sequenceNumber ?? -1,
+      sequenceNumber,
     });
   }
 
