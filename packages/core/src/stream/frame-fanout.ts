@@ -43,6 +43,8 @@ function framesFor(bufferMs: number): number {
  */
 export class FrameFanout {
   readonly #consumers = new Set<FrameConsumer>();
+  /** The consumer when there is exactly one (the usual case), so delivery skips the set. */
+  #only: FrameConsumer | undefined;
   readonly #subscribers = new Set<FrameSubscriber>();
   readonly #perTrack: number;
   readonly #stats: StreamStats;
@@ -92,6 +94,7 @@ export class FrameFanout {
   /** The last `media` listener is gone. */
   unlisten(consumer: FrameConsumer): void {
     this.#consumers.delete(consumer);
+    this.#consumersChanged();
   }
 
   /**
@@ -123,7 +126,9 @@ export class FrameFanout {
       early.push(frame);
       return;
     }
-    for (const consumer of this.#consumers) consumer.push(frame);
+    const only = this.#only;
+    if (only !== undefined) only.push(frame);
+    else for (const consumer of this.#consumers) consumer.push(frame);
   }
 
   /** The stream ended: iterators drain and finish (or throw `failure`). */
@@ -135,14 +140,21 @@ export class FrameFanout {
     for (const sub of [...this.#subscribers]) sub.end(failure);
     this.#subscribers.clear();
     this.#consumers.clear();
+    this.#consumersChanged();
   }
 
   #capacity(oneTrack: boolean): number {
     return this.#perTrack * (oneTrack ? 1 : this.#tracks);
   }
 
+  #consumersChanged(): void {
+    const consumers = this.#consumers;
+    this.#only = consumers.size === 1 ? consumers.values().next().value : undefined;
+  }
+
   #attach(consumer: FrameConsumer): void {
     this.#consumers.add(consumer);
+    this.#consumersChanged();
     if (this.#early === undefined || this.#handOutQueued) return;
     this.#handOutQueued = true;
     queueMicrotask(() => this.#handOut());
@@ -151,6 +163,7 @@ export class FrameFanout {
   #detach(sub: FrameSubscriber): void {
     this.#subscribers.delete(sub);
     this.#consumers.delete(sub);
+    this.#consumersChanged();
   }
 
   /** Gives the kept frames to every consumer attached now, in order, then delivers live. */

@@ -27,10 +27,10 @@ function abortError(signal: AbortSignal): Error {
 
 /**
  * One consumer of a stream's frames: filters by track, resamples, and buffers (bounded, oldest
- * dropped) until its async iterator reads. The stream pushes into every subscriber it has.
+ * dropped) until its async iterator reads. The stream pushes into every subscriber it has. It is
+ * its own queue (one object less on the per-frame path).
  */
-export class FrameSubscriber {
-  readonly #queue: FrameQueue<AudioFrame>;
+export class FrameSubscriber extends FrameQueue<AudioFrame> {
   readonly #track: Track | undefined;
   readonly #rate: number | undefined;
   /** Per track, created with the first frame that needs resampling. */
@@ -49,11 +49,11 @@ export class FrameSubscriber {
     onDrop: () => void,
     detach: (s: FrameSubscriber) => void,
   ) {
+    super(capacity, onDrop);
     this.#track = options.track;
     this.#rate = options.sampleRate;
     this.#signal = options.signal;
     this.#detach = detach;
-    this.#queue = new FrameQueue(capacity, onDrop);
     const signal = this.#signal;
     if (signal === undefined) return;
     if (signal.aborted) {
@@ -74,20 +74,15 @@ export class FrameSubscriber {
     return this.#ended;
   }
 
-  /** Changes how many frames it buffers (see `FrameQueue.setCapacity`). */
-  setCapacity(capacity: number): void {
-    this.#queue.setCapacity(capacity);
-  }
-
-  push(frame: AudioFrame): void {
+  override push(frame: AudioFrame): void {
     if (this.#track !== undefined && frame.track !== this.#track) return;
     const rate = this.#rate;
     if (rate === undefined || rate === frame.sampleRate) {
-      this.#queue.push(frame);
+      super.push(frame);
       return;
     }
     this.#resamplers ??= new Map();
-    this.#enqueue ??= (out) => this.#queue.push(out);
+    this.#enqueue ??= (out) => super.push(out);
     let resampler = this.#resamplers.get(frame.track);
     if (resampler === undefined) {
       resampler = new TrackResampler(frame.sampleRate, rate);
@@ -97,14 +92,14 @@ export class FrameSubscriber {
   }
 
   /** The stream ended: emit what the resamplers still hold, then end (or throw `failure`). */
-  end(failure?: unknown): void {
+  override end(failure?: unknown): void {
     if (this.#ended) return;
     const enqueue = this.#enqueue;
     if (this.#resamplers !== undefined && enqueue !== undefined) {
       for (const resampler of this.#resamplers.values()) resampler.flush(enqueue);
     }
     this.#finish();
-    this.#queue.end(failure);
+    super.end(failure);
   }
 
   /** The reader broke out (or aborted): drop what is buffered and take no more frames. */
@@ -112,14 +107,9 @@ export class FrameSubscriber {
     this.#stop(failure);
   }
 
-  /** The reader's next frame (see `FrameQueue.next`). */
-  next(): Promise<IteratorResult<AudioFrame>> {
-    return this.#queue.next();
-  }
-
   #stop(failure?: unknown): void {
     this.#finish();
-    this.#queue.close(failure);
+    this.close(failure);
   }
 
   #finish(): void {

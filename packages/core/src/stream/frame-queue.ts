@@ -10,7 +10,16 @@ export class FrameQueue<T> {
   #capacity: number;
   #head = 0;
   #size = 0;
-  #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  // The pending next()'s promise, settled by push/end: kept as two fields (no object per wait).
+  #resolve: ((r: IteratorResult<T>) => void) | undefined;
+  #reject: ((e: unknown) => void) | undefined;
+  readonly #wait = (
+    resolve: (r: IteratorResult<T>) => void,
+    reject: (e: unknown) => void,
+  ): void => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
   #ended = false;
   #failure: unknown;
   readonly #onDrop: () => void;
@@ -46,10 +55,10 @@ export class FrameQueue<T> {
 
   push(item: T): void {
     if (this.#ended) return;
-    const waiter = this.#waiter;
-    if (waiter !== undefined) {
-      this.#waiter = undefined;
-      waiter.resolve({ value: item, done: false });
+    const resolve = this.#resolve;
+    if (resolve !== undefined) {
+      this.#resolve = this.#reject = undefined;
+      resolve({ value: item, done: false });
       return;
     }
     if (this.#size === this.#items.length) {
@@ -68,21 +77,26 @@ export class FrameQueue<T> {
 
   /** No more items: the reader gets what is buffered, then `done` (or `failure`, thrown). */
   end(failure?: unknown): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#failure = failure;
-    const waiter = this.#waiter;
-    if (waiter === undefined) return;
-    this.#waiter = undefined;
-    if (failure === undefined) waiter.resolve({ value: undefined, done: true });
-    else waiter.reject(failure);
+    this.#end(failure);
   }
 
   /** Drops everything buffered and ends the queue at once (the reader broke out or aborted). */
   close(failure?: unknown): void {
     this.#items.fill(undefined);
     this.#size = 0;
-    this.end(failure);
+    this.#end(failure); // not end(): a subclass may extend it
+  }
+
+  #end(failure: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = failure;
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === undefined || reject === undefined) return;
+    this.#resolve = this.#reject = undefined;
+    if (failure === undefined) resolve({ value: undefined, done: true });
+    else reject(failure);
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -101,11 +115,9 @@ export class FrameQueue<T> {
       }
       return Promise.resolve({ value: undefined, done: true });
     }
-    if (this.#waiter !== undefined) {
+    if (this.#resolve !== undefined) {
       return Promise.reject(new Error('FrameQueue supports one pending next() at a time'));
     }
-    return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-    });
+    return new Promise(this.#wait);
   }
 }
