@@ -4,13 +4,15 @@
  */
 
 /**
- * Inbound: (a) plain `ws` + JSON.parse + base64; (b) callstream with an iterator per call; (c) (b)
- * plus a bot. Two-way echo: (d) hand-written, (e) callstream. Transcription at 16 kHz: (f)
- * callstream, (g) hand-written with speexdsp.
+ * Inbound: (a) plain `ws` + JSON.parse + base64, the floor; (h) (a) plus the mu-law table decode
+ * to PCM, the hand-written server the inbound target compares with; (b) callstream with an
+ * iterator per call; (c) (b) plus a bot. Two-way echo: (d) hand-written, (e) callstream.
+ * Transcription at 16 kHz: (f) callstream, (g) hand-written with speexdsp.
  */
-export type Variant = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+export type Variant = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
 
-export const VARIANTS: readonly Variant[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+/** In the order they run at each call count (h next to a and b, which it is compared with). */
+export const VARIANTS: readonly Variant[] = ['a', 'h', 'b', 'c', 'd', 'e', 'f', 'g'];
 
 /** The variants the capacity and memory sections run (the others only run in the server section). */
 export const INBOUND_VARIANTS: readonly Variant[] = ['a', 'b', 'c'];
@@ -26,14 +28,20 @@ export const VARIANT_NAMES: Readonly<Record<Variant, string>> = {
   e: '(e) callstream echo, playAudio of an async iterable',
   f: '(f) callstream, iterator at 16 kHz',
   g: '(g) hand-written 16 kHz: (a) + mu-law table + speexdsp',
+  h: '(h) hand-written PCM: (a) + mu-law table',
 };
 
-/** Each variant's CPU is compared with its baseline's, at the same N in the same run. */
-export const BASELINE: Readonly<Partial<Record<Variant, Variant>>> = {
-  b: 'a',
-  c: 'a',
-  e: 'd',
-  f: 'g',
+/**
+ * Each variant's CPU is compared with its baselines', at the same N in the same run; the first is
+ * the one its table row shows. (b) is compared with the hand-written server that hands out PCM as
+ * it does (h), and with the floor (a).
+ */
+export const BASELINES: Readonly<Partial<Record<Variant, readonly Variant[]>>> = {
+  b: ['h', 'a'],
+  c: ['a'],
+  e: ['d'],
+  f: ['g'],
+  h: ['a'],
 };
 
 /** Variants whose calls get `playAudio` messages back (50 a second when on time). */

@@ -4,7 +4,7 @@
  * two-way echo pair (d, e) runs at its own call count.
  */
 import { judge, type Verdict } from './capacity.js';
-import { BASELINE, TWO_WAY_VARIANTS, type Variant } from './ipc.js';
+import { BASELINES, TWO_WAY_VARIANTS, type Variant } from './ipc.js';
 import { runLoadPoint, type LoadPointResult } from './load-point.js';
 import type { BenchOptions } from './options.js';
 
@@ -56,11 +56,12 @@ export async function runServerBench(
       cpu.set(variant, result.server.cpuPercent);
     }
     for (const variant of variants) {
-      const baseline = BASELINE[variant];
       const x = cpu.get(variant);
-      const base = baseline === undefined ? undefined : cpu.get(baseline);
-      if (baseline !== undefined && x !== undefined && base !== undefined) {
-        ratios.push({ calls, variant, baseline, ratio: x / base });
+      for (const baseline of BASELINES[variant] ?? []) {
+        const base = cpu.get(baseline);
+        if (x !== undefined && base !== undefined) {
+          ratios.push({ calls, variant, baseline, ratio: x / base });
+        }
       }
     }
   }

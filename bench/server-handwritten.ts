@@ -2,6 +2,8 @@
  * The hand-written servers the two-way and transcription variants are compared with: what a
  * user writes with `ws` alone, as variant (a) does, plus the work of that use case.
  *
+ * - (h) PCM: the mu-law table decode and nothing else, so each frame ends as the `Int16Array`
+ *   callstream hands out (the inbound target's baseline).
  * - (d) echo: JSON.parse each message, base64-decode the payload and decode it to PCM with a
  *   mu-law table (what the bot hears), then answer at once with one `playAudio`: the PCM encoded
  *   back with `alawmulaw`, base64, `JSON.stringify`, one `socket.send` per frame.
@@ -66,6 +68,11 @@ async function startHandWritten(
     () => open,
     () => started,
   );
+}
+
+/** (h): the frame's PCM, as a server that hands its samples on would have it. */
+export function startHandWrittenPcm(check: FrameCheck): Promise<BenchServer> {
+  return startHandWritten(check, () => ({ onAudio: (_socket, _streamId, pcm) => pcm.length }));
 }
 
 /** (d): one `playAudio` back per frame received, sent at once. */

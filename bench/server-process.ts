@@ -10,7 +10,11 @@ import { FrameCheck } from './frame-check.js';
 import { report, type ServerCommand, type ServerConfig } from './ipc.js';
 import { startBaseline } from './server-baseline.js';
 import { startCallstream } from './server-callstream.js';
-import { startHandWrittenEcho, startHandWrittenTranscriber } from './server-handwritten.js';
+import {
+  startHandWrittenEcho,
+  startHandWrittenPcm,
+  startHandWrittenTranscriber,
+} from './server-handwritten.js';
 import { WindowProfiler } from './window-profiler.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
@@ -36,6 +40,8 @@ async function start(): Promise<BenchServer> {
       return startCallstream(check, { botSeconds: 0, sampleRate: 16000 });
     case 'g':
       return startHandWrittenTranscriber(check);
+    case 'h':
+      return startHandWrittenPcm(check);
   }
 }
 
