@@ -27,6 +27,8 @@ export interface BenchOptions {
   calls: readonly number[];
   /** Calls of the two-way echo pair (d, e) in the server section. */
   twoWayCalls: number;
+  /** Times each call count of the server section runs its variants (interleaved). */
+  repeat: number;
   /** Warmup and measurement window of the server section. */
   warmupMs: number;
   windowMs: number;
@@ -46,6 +48,8 @@ export const USAGE = `Usage: pnpm bench [-- flags]
   --calls 500,1000      calls at each load point of the server section
   --two-way-calls N     calls of the two-way echo variants d and e (default 400, quick 200)
   --seconds N           measurement window of the server section (default 10, quick 3)
+  --repeat N            runs of each call count's variants, interleaved; ratios are the median
+                        of the runs' ratios (default 3, quick 1)
   --only server,memory  sections to run: ${SECTIONS.join(', ')} (default: all)
   --variants a,b,c      variants to run (default: all; capacity and memory run a, b, c of them)
   --generators N        load generator processes (default: one per core besides the server's, max 4)
@@ -78,6 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       calls: { type: 'string' },
       'two-way-calls': { type: 'string' },
       seconds: { type: 'string' },
+      repeat: { type: 'string' },
       only: { type: 'string' },
       variants: { type: 'string' },
       generators: { type: 'string' },
@@ -110,6 +115,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
           ? 200
           : 400
         : positiveNumbers(values['two-way-calls'], '--two-way-calls')[0]!,
+    repeat:
+      values.repeat === undefined
+        ? quick
+          ? 1
+          : 3
+        : positiveNumbers(values.repeat, '--repeat')[0]!,
     warmupMs: quick ? 1_000 : 3_000,
     windowMs: seconds * 1000,
     capacity: quick

@@ -1,7 +1,8 @@
 /**
- * The server under real-time load: every variant at every call count, interleaved (a, b, c, ...
- * at one N, then the next N) so slow drift of the machine touches all variants alike. The
- * two-way echo pair (d, e) runs at its own call count.
+ * The server under real-time load: every variant at every call count, interleaved (a, h, b, ...
+ * at one N, `repeat` times over, then the next N) so slow drift of the machine touches all
+ * variants alike. The two-way echo pair (d, e) runs at its own call count. A ratio is taken in
+ * each run, between points measured next to each other, and reported as the median of the runs.
  */
 import { judge, type Verdict } from './capacity.js';
 import { BASELINES, TWO_WAY_VARIANTS, type Variant } from './ipc.js';
@@ -17,7 +18,16 @@ export interface CpuRatio {
   calls: number;
   variant: Variant;
   baseline: Variant;
+  /** The median of {@link runs}. */
   ratio: number;
+  /** The ratio in each run, in the order they ran. */
+  runs: number[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export interface ServerBenchResult {
@@ -40,29 +50,37 @@ export async function runServerBench(
   ];
   for (const [calls, variants] of rounds) {
     if (variants.length === 0) continue;
-    const cpu = new Map<Variant, number>();
-    for (const variant of variants) {
-      const result = await runLoadPoint({
-        variant,
-        calls,
-        warmupMs: options.warmupMs,
-        windowMs: options.windowMs,
-        generators: options.generators,
-        ...(profileDir === undefined ? {} : { profileDir }),
-      });
-      const point = { ...result, verdict: judge(result) };
-      points.push(point);
-      onPoint(point);
-      cpu.set(variant, result.server.cpuPercent);
-    }
-    for (const variant of variants) {
-      const x = cpu.get(variant);
-      for (const baseline of BASELINES[variant] ?? []) {
-        const base = cpu.get(baseline);
-        if (x !== undefined && base !== undefined) {
-          ratios.push({ calls, variant, baseline, ratio: x / base });
+    const runs = new Map<string, { variant: Variant; baseline: Variant; runs: number[] }>();
+    for (let run = 0; run < options.repeat; run++) {
+      const cpu = new Map<Variant, number>();
+      for (const variant of variants) {
+        const result = await runLoadPoint({
+          variant,
+          calls,
+          warmupMs: options.warmupMs,
+          windowMs: options.windowMs,
+          generators: options.generators,
+          ...(profileDir === undefined ? {} : { profileDir }),
+        });
+        const point = { ...result, verdict: judge(result) };
+        points.push(point);
+        onPoint(point);
+        cpu.set(variant, result.server.cpuPercent);
+      }
+      for (const variant of variants) {
+        const x = cpu.get(variant);
+        for (const baseline of BASELINES[variant] ?? []) {
+          const base = cpu.get(baseline);
+          if (x === undefined || base === undefined) continue;
+          const key = `${variant}/${baseline}`;
+          const entry = runs.get(key) ?? { variant, baseline, runs: [] };
+          entry.runs.push(x / base);
+          runs.set(key, entry);
         }
       }
+    }
+    for (const { variant, baseline, runs: r } of runs.values()) {
+      ratios.push({ calls, variant, baseline, ratio: median(r), runs: r });
     }
   }
   return { points, ratios };
