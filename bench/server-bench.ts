@@ -22,7 +22,15 @@ export interface CpuRatio {
   ratio: number;
   /** The ratio in each run, in the order they ran. */
   runs: number[];
+  /**
+   * True when in some run either server used {@link SATURATED_PERCENT} or more of a core: it was
+   * then near the most one core gives, and the ratio says more about that ceiling than about cost.
+   */
+  saturated: boolean;
 }
+
+/** CPU % of a core from which a server counts as saturated (its event loop busy nearly always). */
+export const SATURATED_PERCENT = 90;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
@@ -50,7 +58,10 @@ export async function runServerBench(
   ];
   for (const [calls, variants] of rounds) {
     if (variants.length === 0) continue;
-    const runs = new Map<string, { variant: Variant; baseline: Variant; runs: number[] }>();
+    const runs = new Map<
+      string,
+      { variant: Variant; baseline: Variant; runs: number[]; saturated: boolean }
+    >();
     for (let run = 0; run < options.repeat; run++) {
       const cpu = new Map<Variant, number>();
       for (const variant of variants) {
@@ -73,14 +84,15 @@ export async function runServerBench(
           const base = cpu.get(baseline);
           if (x === undefined || base === undefined) continue;
           const key = `${variant}/${baseline}`;
-          const entry = runs.get(key) ?? { variant, baseline, runs: [] };
+          const entry = runs.get(key) ?? { variant, baseline, runs: [], saturated: false };
           entry.runs.push(x / base);
+          if (Math.max(x, base) >= SATURATED_PERCENT) entry.saturated = true;
           runs.set(key, entry);
         }
       }
     }
-    for (const { variant, baseline, runs: r } of runs.values()) {
-      ratios.push({ calls, variant, baseline, ratio: median(r), runs: r });
+    for (const { variant, baseline, runs: r, saturated } of runs.values()) {
+      ratios.push({ calls, variant, baseline, ratio: median(r), runs: r, saturated });
     }
   }
   return { points, ratios };
