@@ -6,9 +6,8 @@
  * both sides alike.
  *
  * - inbound: `String(data)` + `InboundReader.read` (the text path) against
- *   `InboundReader.readBytes(data)` on the Buffer a socket delivers; and `readBytes` (a Latin-1
- *   copy and the fast path's expressions) against `InboundReader.readMedia(data)` (the bytes
- *   walked in place, the mu-law payload decoded from them), the stream's per-frame path now;
+ *   `InboundReader.readBytes(data)` on the Buffer a socket delivers (the bytes walked in place,
+ *   the message and its strings made from them);
  * - outbound: the `playAudio` text and its UTF-8 bytes (what `ws` does with a string) against
  *   `serializePlayAudioBytes` of the wire bytes.
  *
@@ -91,21 +90,6 @@ for (const { label, format, bytes } of FORMATS) {
   );
   console.log(
     `| inbound parse + decode, text → bytes | ${label} | ${inbound.a.toFixed(0)} | ${inbound.b.toFixed(0)} | ${inbound.ratio.toFixed(3)} |`,
-  );
-  const inPlace = new core.InboundReader();
-  inPlace.decodeWith(core.createMediaDecoder(format));
-  const media = compare(
-    (i) => {
-      bytesReader.readBytes(messages[i % VARIANTS]!);
-      return bytesReader.samples;
-    },
-    (i) => {
-      inPlace.readMedia(messages[i % VARIANTS]!);
-      return inPlace.samples;
-    },
-  );
-  console.log(
-    `| inbound parse + decode, readBytes → readMedia | ${label} | ${media.a.toFixed(0)} | ${media.b.toFixed(0)} | ${media.ratio.toFixed(3)} |`,
   );
 }
 for (const { label, format } of FORMATS) {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { createMediaDecoder, decodeWire } from '../codec/frame-codec.js';
-import { MEDIA_PREFIX, parseMediaFast, parseMediaFastBytes } from './fast-media.js';
+import { MEDIA_PREFIX, parseMediaFast } from './fast-media.js';
 import { InboundReader, parseMessage, parseMessageGeneral } from './parse.js';
 
 type Outcome = { message: unknown } | { code: string };
@@ -106,7 +106,11 @@ function bytesAgree(data: Buffer): boolean {
   expect(got).toStrictEqual(
     isUtf8(data) ? streamOutcome(data.toString('utf8')) : { code: 'ERR_SOCKET' },
   );
-  const fast = parseMediaFastBytes(data);
+  // The byte path's fast path decides where the text fast path decides on ASCII bytes, and only
+  // there: a byte above 0x7f is left to the general path.
+  const latin1 = data.toString('latin1');
+  // eslint-disable-next-line no-control-regex
+  const fast = /^[\x00-\x7f]*$/.test(latin1) ? parseMediaFast(latin1) : undefined;
   const decided = fast !== undefined && isStrictBase64(fast.payload);
   readMediaAgrees(data, decided, fast);
   if (!decided) return false;
@@ -437,7 +441,7 @@ describe('the media fast path', () => {
     for (const bytes of [160, 320, 640, 960]) {
       const payload = b64(new Uint8Array(bytes).map((_, i) => i * 7));
       const text = `{"event":"media","sequenceNumber":42,"streamId":"s","media":{"track":"outbound","timestamp":1705312200000,"chunk":"41","payload":"${payload}"}}`;
-      expect(parseMediaFastBytes(Buffer.from(text))).toStrictEqual({
+      expect(reader.readBytes(Buffer.from(text))).toStrictEqual({
         event: 'media',
         sequenceNumber: 42,
         streamId: 's',

@@ -39,19 +39,12 @@ const INTEGER = '(?:-?(?:0|[1-9]\\d{0,14})|"-?\\d{1,15}")';
 
 // Fifteen digits at most: every such integer is exact in a double, so reading it digit by digit
 // gives what JSON.parse (and Number() in the general path) gives.
-const head = (plain: string): RegExp =>
-  new RegExp(
-    `\\{"event":"media","sequenceNumber":${INTEGER},"streamId":"${plain}",` +
-      `"media":\\{"track":"(?:inbound|outbound)","timestamp":${INTEGER},"chunk":${INTEGER},"payload":"`,
-    'y',
-  );
-const tail = (plain: string): RegExp => new RegExp(`"\\}(?:,"extra_headers":"${plain}")?\\}$`, 'y');
-const HEAD = head(PLAIN);
-const TAIL = tail(PLAIN);
-/** The same, with string content limited to ASCII: for text read from bytes as Latin-1. */
-const PLAIN_ASCII = '[^"\\\\\\x00-\\x1f\\x80-\\xff]*';
-const HEAD_ASCII = head(PLAIN_ASCII);
-const TAIL_ASCII = tail(PLAIN_ASCII);
+const HEAD = new RegExp(
+  `\\{"event":"media","sequenceNumber":${INTEGER},"streamId":"${PLAIN}",` +
+    `"media":\\{"track":"(?:inbound|outbound)","timestamp":${INTEGER},"chunk":${INTEGER},"payload":"`,
+  'y',
+);
+const TAIL = new RegExp(`"\\}(?:,"extra_headers":"${PLAIN}")?\\}$`, 'y');
 
 // Where the values sit in that layout: the offset of the first, and the text between them.
 const SEQUENCE_NUMBER_AT = '{"event":"media","sequenceNumber":'.length;
@@ -75,39 +68,14 @@ export const MEDIA_PREFIX = '{"event":"media"';
  * @internal
  */
 export function parseMediaFast(text: string): MediaMessage | undefined {
-  return parseLayout(text, HEAD, TAIL);
-}
-
-function parseLayout(text: string, headExpr: RegExp, tailExpr: RegExp): MediaMessage | undefined {
-  headExpr.lastIndex = 0;
-  if (!headExpr.test(text)) return undefined;
-  const start = headExpr.lastIndex;
+  HEAD.lastIndex = 0;
+  if (!HEAD.test(text)) return undefined;
+  const start = HEAD.lastIndex;
   const end = text.indexOf('"', start);
   if (end === -1) return undefined;
-  tailExpr.lastIndex = end;
-  if (!tailExpr.test(text)) return undefined;
+  TAIL.lastIndex = end;
+  if (!TAIL.test(text)) return undefined;
   return readMedia(text, text.slice(start, end));
-}
-
-const PREFIX_CODES = Array.from(MEDIA_PREFIX, (c) => c.charCodeAt(0));
-
-/**
- * {@link parseMediaFast} on the UTF-8 bytes of a message: for every `data`, the result is what
- * `parseMediaFast(data.toString('utf8'))` gives, or `undefined` (the caller then takes the
- * general path). The same caveat holds: the payload is not checked.
- *
- * The bytes are read as Latin-1, a plain copy, one byte per character, without the UTF-8
- * decoder's validation. The same expressions, with string content limited to ASCII, prove
- * everything but the payload ASCII, where Latin-1 and UTF-8 read the same; a payload byte above
- * 0x7f becomes a character that the strict base64 check refuses.
- *
- * @internal
- */
-export function parseMediaFastBytes(data: Buffer): MediaMessage | undefined {
-  // Decline other events before copying a long message.
-  if (data.length < PREFIX_CODES.length) return undefined;
-  for (let i = 0; i < PREFIX_CODES.length; i++) if (data[i] !== PREFIX_CODES[i]) return undefined;
-  return parseLayout(data.toString('latin1'), HEAD_ASCII, TAIL_ASCII);
 }
 
 /** Reads the values from `text`, which starts with a head HEAD has matched. */

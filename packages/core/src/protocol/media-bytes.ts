@@ -1,7 +1,8 @@
 /**
  * The stream's per-frame path: a media message in the layout platforms send, read from the bytes
- * the socket delivers, with no string made of it at all. It decides exactly what the media fast
- * path (`fast-media.ts`: `parseMediaFastBytes`) decides, by walking the same layout byte by byte:
+ * the socket delivers, with no string made of it at all. On bytes that are ASCII it decides exactly
+ * what the text fast path (`fast-media.ts`: `parseMediaFast`) decides on their text, by walking
+ * the same layout byte by byte (a byte above 0x7f outside the payload is left to the general path):
  *
  *   {"event":"media","sequenceNumber":N,"streamId":"…","media":{"track":"inbound|outbound",
  *   "timestamp":N,"chunk":N,"payload":"…"}[,"extra_headers":"…"]}
@@ -11,9 +12,9 @@
  * JSON allows it); the payload up to the first `"` after it, left to the caller's strict base64
  * decoder. Walking the bytes is linear and stops at the first byte out of place.
  *
- * The regular expressions of the text fast path run over a Latin-1 copy of the message; this
- * walk costs about as much as making that copy, and the payload is decoded from the same bytes
- * (`codec/base64-bytes.ts`), so neither the message nor the payload becomes a string.
+ * The regular expressions of the text fast path need the message as a string; this walk costs
+ * about as much as making a Latin-1 copy of it, and a mu-law payload is decoded from the same
+ * bytes (`codec/base64-bytes.ts`), so neither the message nor the payload becomes a string.
  */
 
 import type { Track } from './messages.js';
@@ -44,6 +45,9 @@ export interface MediaLayout {
   track: Track;
   timestamp: number;
   chunk: number;
+  /** Where the stream id's characters start and end (its quotes excluded). */
+  streamIdStart: number;
+  streamIdEnd: number;
   /** Where the payload's characters start and end (its quotes excluded). */
   payloadStart: number;
   payloadEnd: number;
@@ -103,14 +107,19 @@ function plainEnd(data: Uint8Array, i: number): number {
 /**
  * Reads a media message in the platforms' layout from `data` into `out` and returns true, or
  * returns false (and `out` means nothing) when the text may be anything else: the caller then
- * takes the general path. Returns true exactly when `parseMediaFastBytes(data)` returns a
- * message, with the same values, and `data[payloadStart … payloadEnd)` its payload's bytes.
+ * takes the general path. For ASCII `data`, returns true exactly when `parseMediaFast` returns a
+ * message for its text, with the same values, `data[streamIdStart … streamIdEnd)` its stream
+ * id's bytes and `data[payloadStart … payloadEnd)` its payload's; it returns false for anything
+ * else.
  */
 export function scanMediaBytes(data: Uint8Array, out: MediaLayout): boolean {
   let i = literalAt(data, 0, HEAD);
   if (i < 0 || (i = integerAt(data, i)) < 0) return false;
   out.sequenceNumber = scanned;
-  if ((i = literalAt(data, i, STREAM_ID)) < 0 || (i = plainEnd(data, i)) < 0) return false;
+  if ((i = literalAt(data, i, STREAM_ID)) < 0) return false;
+  out.streamIdStart = i;
+  if ((i = plainEnd(data, i)) < 0) return false;
+  out.streamIdEnd = i;
   if ((i = literalAt(data, i, TRACK)) < 0) return false;
   let after = literalAt(data, i, INBOUND);
   if (after >= 0) out.track = 'inbound';

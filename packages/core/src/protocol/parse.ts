@@ -19,7 +19,8 @@ import { decodeBase64Into } from '../codec/base64.js';
 import { createByteScratch, type ByteScratch } from '../codec/byte-scratch.js';
 import type { MediaDecoder } from '../codec/frame-codec.js';
 import { CallstreamError } from '../errors.js';
-import { parseMediaFast, parseMediaFastBytes } from './fast-media.js';
+import { parseMediaFast } from './fast-media.js';
+import { createMediaMessage } from './fields.js';
 import { scanMediaBytes, type MediaLayout } from './media-bytes.js';
 import type { InboundMessage, MediaMessage, Track } from './messages.js';
 import { parseMessageGeneral } from './parse-general.js';
@@ -90,7 +91,7 @@ export const INVALID_UTF8 = 'WebSocket error: invalid UTF-8 in a text frame';
  * const reader = new InboundReader();
  * reader.decodeWith(createMediaDecoder(start.mediaFormat));
  * if (reader.readMedia(data)) deliver(reader.track, reader.chunk, reader.samples);
- * else handle(reader.readBytes(data));
+ * else handle(reader.readOther(data));
  */
 export class InboundReader implements MediaLayout {
   /** The samples of the last media message read; undefined without a decoder. */
@@ -100,6 +101,8 @@ export class InboundReader implements MediaLayout {
   track: Track = 'inbound';
   timestamp = 0;
   chunk = 0;
+  streamIdStart = 0;
+  streamIdEnd = 0;
   payloadStart = 0;
   payloadEnd = 0;
   #decoder: MediaDecoder | undefined;
@@ -114,8 +117,8 @@ export class InboundReader implements MediaLayout {
   /**
    * Reads a media message in the platforms' layout from the bytes of a text message, once a
    * decoder is set: returns true with its fields and samples in this reader, exactly those
-   * `readBytes(data)` would give, or false (nothing read) for anything else, which
-   * {@link readBytes} then decides.
+   * `readBytes(data)` gives, or false (nothing read) for anything else, which
+   * {@link readOther} then decides.
    */
   readMedia(data: Buffer): boolean {
     const decoder = this.#decoder;
@@ -147,9 +150,9 @@ export class InboundReader implements MediaLayout {
    * may skip its own UTF-8 validation: returns what `read(data.toString('utf8'))` returns (or
    * throws what it throws) when `data` is valid UTF-8. When it is not, throws `ERR_SOCKET`, as
    * `ws` reports invalid UTF-8 in a text frame, for which RFC 6455 fails the connection (close
-   * 1007). A media message in the usual layout is read from the bytes without decoding them as
-   * UTF-8 or calling `JSON.parse` (it is proven ASCII); anything else is checked for UTF-8,
-   * decoded and given to the general path.
+   * 1007). A media message in the usual layout is read by {@link readMedia}, without decoding the
+   * bytes as UTF-8 or calling `JSON.parse` (they are proven ASCII); anything else by
+   * {@link readOther}.
    *
    * @example
    * socket.on('message', (data: Buffer) => {
@@ -158,21 +161,22 @@ export class InboundReader implements MediaLayout {
    * });
    */
   readBytes(data: Buffer): InboundMessage {
+    if (!this.readMedia(data)) return this.readOther(data);
+    const { sequenceNumber, track, timestamp, chunk } = this;
+    const streamId = data.toString('latin1', this.streamIdStart, this.streamIdEnd);
+    const payload = data.toString('latin1', this.payloadStart, this.payloadEnd);
+    return createMediaMessage(sequenceNumber, streamId, track, timestamp, chunk, payload);
+  }
+
+  /**
+   * {@link readBytes} of a message {@link readMedia} has declined: checked for UTF-8, decoded and
+   * given to the general path (so the stream does not walk the bytes twice).
+   */
+  readOther(data: Buffer): InboundMessage {
     this.samples = undefined;
-    const decode = this.#decode;
-    if (decode !== undefined) {
-      const fast = parseMediaFastBytes(data);
-      if (fast !== undefined) {
-        // An ASCII head and tail and a strict base64 payload: valid UTF-8, read as read() would.
-        const samples = tryDecode(decode, fast);
-        if (samples !== undefined) {
-          this.samples = samples;
-          return fast;
-        }
-      }
-    }
     if (!isUtf8(data)) throw new CallstreamError('ERR_SOCKET', INVALID_UTF8);
     const text = data.toString('utf8');
+    const decode = this.#decode;
     return decode === undefined ? parseMessageGeneral(text) : this.#readGeneral(text, decode);
   }
 

@@ -201,7 +201,7 @@ export class CallStream
     }
     let msg: InboundMessage;
     try {
-      msg = typeof data === 'string' ? reader.read(data) : reader.readBytes(data);
+      msg = typeof data === 'string' ? reader.read(data) : reader.readOther(data);
     } catch (err) {
       this.#malformed(err);
       // Invalid UTF-8 (the socket left that check to the reader): fail the connection as
