@@ -1,7 +1,8 @@
 /**
- * The hand-written servers the two-way and transcription variants are compared with: what a
- * user writes with `ws` alone, as variant (a) does, plus the work of that use case.
+ * The hand-written servers callstream is compared with: what a user writes with `ws` alone. Each
+ * `JSON.parse`s every message and base64-decodes every payload (`Buffer.from`), then:
  *
+ * - (a) the floor: nothing more.
  * - (h) PCM: the mu-law table decode and nothing else, so each frame ends as the `Int16Array`
  *   callstream hands out (the inbound target's baseline).
  * - (d) echo: JSON.parse each message, base64-decode the payload and decode it to PCM with a
@@ -25,8 +26,8 @@ interface Message {
   media?: { chunk?: number; timestamp?: string; payload?: string };
 }
 
-/** What each call does with a media frame's PCM. */
-type OnAudio = (socket: WebSocket, streamId: string, pcm: Int16Array) => number;
+/** What each call does with a media frame's wire bytes; returns the samples it made of them. */
+type OnAudio = (socket: WebSocket, streamId: string, bytes: Buffer) => number;
 
 async function startHandWritten(
   check: FrameCheck,
@@ -47,8 +48,8 @@ async function startHandWritten(
       const message = JSON.parse(String(data)) as Message;
       if (message.event === 'media' && call !== undefined && message.media !== undefined) {
         const { chunk, timestamp, payload } = message.media;
-        const pcm = decodeMulawTable(Buffer.from(payload ?? '', 'base64'));
-        call.frame(Number(chunk), Number(timestamp), handler.onAudio(socket, streamId, pcm));
+        const bytes = Buffer.from(payload ?? '', 'base64');
+        call.frame(Number(chunk), Number(timestamp), handler.onAudio(socket, streamId, bytes));
       } else if (message.event === 'start' && call === undefined) {
         started++;
         streamId = message.start?.streamId ?? '';
@@ -70,9 +71,16 @@ async function startHandWritten(
   );
 }
 
+/** (a): the floor, the least any Plivo stream server does. */
+export function startBaseline(check: FrameCheck): Promise<BenchServer> {
+  return startHandWritten(check, () => ({ onAudio: (_socket, _streamId, bytes) => bytes.length }));
+}
+
 /** (h): the frame's PCM, as a server that hands its samples on would have it. */
 export function startHandWrittenPcm(check: FrameCheck): Promise<BenchServer> {
-  return startHandWritten(check, () => ({ onAudio: (_socket, _streamId, pcm) => pcm.length }));
+  return startHandWritten(check, () => ({
+    onAudio: (_socket, _streamId, bytes) => decodeMulawTable(bytes).length,
+  }));
 }
 
 /** (d): one `playAudio` back per frame received, sent at once. */
@@ -80,7 +88,8 @@ export function startHandWrittenEcho(check: FrameCheck): Promise<BenchServer> {
   return startHandWritten(check, () => {
     check.playbacks++;
     return {
-      onAudio: (socket, streamId, pcm) => {
+      onAudio: (socket, streamId, bytes) => {
+        const pcm = decodeMulawTable(bytes);
         socket.send(
           JSON.stringify({
             event: 'playAudio',
@@ -104,7 +113,7 @@ export async function startHandWrittenTranscriber(check: FrameCheck): Promise<Be
   return startHandWritten(check, () => {
     const resampler: SpeexResampler = speex(8000, 16000);
     return {
-      onAudio: (_socket, _streamId, pcm) => resampler.process(pcm).length,
+      onAudio: (_socket, _streamId, bytes) => resampler.process(decodeMulawTable(bytes)).length,
       close: () => resampler.destroy(),
     };
   });

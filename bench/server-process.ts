@@ -8,9 +8,9 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { BenchServer } from './bench-server.js';
 import { FrameCheck } from './frame-check.js';
 import { report, type ServerCommand, type ServerConfig } from './ipc.js';
-import { startBaseline } from './server-baseline.js';
 import { startCallstream } from './server-callstream.js';
 import {
+  startBaseline,
   startHandWrittenEcho,
   startHandWrittenPcm,
   startHandWrittenTranscriber,
