@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CallstreamError } from '../errors.js';
 import { kReceive } from '../stream/internal.js';
 import { parseExtraHeaders } from './extra-headers.js';
 import { parseMessage } from './parse.js';
-import { serializeMedia, serializeStart } from './serialize-platform.js';
-import { quietStream, STREAM_ID } from './test-helpers.js';
+import { serializeStart } from './serialize-platform.js';
+import { quietStream, STREAM_ID, typicalMedia } from './test-helpers.js';
 
 /**
  * Large hostile frames cost what their size costs: per character, within a generous factor of
@@ -17,17 +16,7 @@ import { quietStream, STREAM_ID } from './test-helpers.js';
 const FACTOR = 100;
 const SIZE = 64 * 1024;
 
-const normal = Buffer.from(
-  serializeMedia({
-    sequenceNumber: 42,
-    streamId: STREAM_ID,
-    track: 'inbound',
-    timestamp: 1_705_312_200_000,
-    chunk: 41,
-    payload: randomBytes(160).toString('base64'),
-    extraHeaders: 'userId=12345;sessionId=abc',
-  }),
-).toString();
+const normal = typicalMedia();
 
 const digits = (n: number): string => '1'.repeat(n);
 const media = (fields: string): string =>

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMediaDecoder, decodeWire } from '../codec/frame-codec.js';
@@ -14,7 +13,7 @@ import {
   serializeStart,
   serializeStop,
 } from './serialize-platform.js';
-import { quietStream, STREAM_ID } from './test-helpers.js';
+import { quietStream, STREAM_ID, typicalMedia } from './test-helpers.js';
 
 /**
  * Bounded fuzzing of the inbound parse path (a few seconds in `pnpm test`): real messages of
@@ -236,15 +235,7 @@ describe('fuzzing the inbound parse path', () => {
   });
 
   it('costs time linear in the size: a slice repeated to 32 KB parses within a factor of a normal frame per character', () => {
-    const normal = serializeMedia({
-      sequenceNumber: 42,
-      streamId: STREAM_ID,
-      track: 'inbound',
-      timestamp: 1_705_312_200_000,
-      chunk: 41,
-      payload: randomBytes(160).toString('base64'),
-      extraHeaders: 'userId=12345;sessionId=abc',
-    });
+    const normal = typicalMedia();
     const run = (text: string): void => {
       try {
         parseMessage(text);
