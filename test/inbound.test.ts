@@ -262,17 +262,25 @@ describe('inbound audio', () => {
 });
 
 describe('inbound audio, payload edge cases', () => {
-  it('rejects a raw control character in a payload as invalid JSON and accepts JSON-escaped base64', async () => {
+  /** A media message of the L16 8 kHz call below, up to its chunk number. */
+  const head =
+    '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
+
+  /** A started L16 8 kHz call, with the codes of its frame errors. */
+  async function l16Call() {
     const { connect, nextStream } = await startServer();
     const streamP = nextStream();
     const platform = await connect();
     platform.start({ encoding: 'audio/x-l16', sampleRate: 8000 });
     const stream = await streamP;
     const codes: string[] = [];
-    stream.on('frameError', (e) => codes.push(e.code));
+    stream.on('frameError', (e: CallstreamError) => codes.push(e.code));
+    return { platform, stream, codes };
+  }
+
+  it('rejects a raw control character in a payload as invalid JSON and accepts JSON-escaped base64', async () => {
+    const { platform, stream, codes } = await l16Call();
     const got = collect(stream);
-    const head =
-      '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
     platform.send(`${head}1,"payload":"AAAB\u0001AAA"}}`); // raw control character: not JSON
     platform.send(`${head}2,"payload":"AQAC\\u0041AMA"}}`); // \u0041 is "A": valid JSON, valid base64
     await platform.close();
@@ -282,18 +290,10 @@ describe('inbound audio, payload edge cases', () => {
   });
 
   it('reads multi-byte text in every field but the payload, and fails the call with 1007 on a frame that is not UTF-8', async () => {
-    const { connect, nextStream } = await startServer();
-    const streamP = nextStream();
-    const platform = await connect();
-    platform.start({ encoding: 'audio/x-l16', sampleRate: 8000 });
-    const stream = await streamP;
-    const codes: string[] = [];
-    stream.on('frameError', (e) => codes.push(e.code));
+    const { platform, stream, codes } = await l16Call();
     const stops: (string | undefined)[] = [];
     stream.on('stop', (e) => stops.push(e.reason));
     const got = collect(stream);
-    const head =
-      '{"event":"media","sequenceNumber":2,"streamId":"stream-1","media":{"track":"inbound","timestamp":"1000","chunk":';
     platform.send(`${head}1,"payload":"AQACAAMA"}}`);
     platform.send(`${head}2,"payload":"BAAFAAYA"},"extra_headers":"name=Zoë €"}`);
     platform.send('{"event":"stop","streamId":"stream-1","reason":"fin 😀"}');
