@@ -106,12 +106,10 @@ export class InboundReader implements MediaLayout {
   payloadStart = 0;
   payloadEnd = 0;
   #decoder: MediaDecoder | undefined;
-  #decode: ((payload: string) => Int16Array) | undefined;
 
   /** Sets the decoder of media payloads (the stream's format is known at `start`). */
   decodeWith(decoder: MediaDecoder): void {
     this.#decoder = decoder;
-    this.#decode = decoder.text;
   }
 
   /**
@@ -131,7 +129,7 @@ export class InboundReader implements MediaLayout {
 
   read(text: string): InboundMessage {
     this.samples = undefined;
-    const decode = this.#decode;
+    const decode = this.#decoder?.text;
     if (decode === undefined) return parseMessageGeneral(text);
     const fast = parseMediaFast(text);
     if (fast !== undefined) {
@@ -176,7 +174,7 @@ export class InboundReader implements MediaLayout {
     this.samples = undefined;
     if (!isUtf8(data)) throw new CallstreamError('ERR_SOCKET', INVALID_UTF8);
     const text = data.toString('utf8');
-    const decode = this.#decode;
+    const decode = this.#decoder?.text;
     return decode === undefined ? parseMessageGeneral(text) : this.#readGeneral(text, decode);
   }
 
