@@ -11,12 +11,7 @@
  * decoders the characters, so that a caller refuses exactly what `decodeBase64Into` refuses.
  */
 
-/** Sextet value of each byte in the standard alphabet, -1 elsewhere (`=` included). */
-const SEXTET = new Int8Array(256).fill(-1);
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-for (let i = 0; i < 64; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
-
-const EQUALS = 0x3d;
+import { EQUALS, paddedByteLength, SEXTET } from './base64.js';
 
 /**
  * The number of bytes `data[start … end)` decodes to, or -1 when its shape is not strict base64:
@@ -30,16 +25,7 @@ export function base64Length(data: Uint8Array, start: number, end: number): numb
   if (length === 0) return 0;
   let padding = 0;
   if (data[end - 1] === EQUALS) padding = data[end - 2] === EQUALS ? 2 : 1;
-  // The last data character carries 4 (two '=') or 2 (one '=') bits past the final byte.
-  const last = SEXTET[data[end - 1 - padding]!]!;
-  if (
-    last < 0 ||
-    (padding === 2 && (last & 0x0f) !== 0) ||
-    (padding === 1 && (last & 0x03) !== 0)
-  ) {
-    return -1;
-  }
-  return (length >> 2) * 3 - padding;
+  return paddedByteLength(length, padding, SEXTET[data[end - 1 - padding]!]!);
 }
 
 /**

@@ -10,12 +10,29 @@
 import type { ByteScratch } from './byte-scratch.js';
 import { ensureCapacity } from './byte-scratch.js';
 
-/** Sextet value of each ASCII code in the standard alphabet, -1 elsewhere. */
-const SEXTET = new Int8Array(128).fill(-1);
+/** Sextet value of each byte (or code below 256) in the standard alphabet, -1 elsewhere. */
+export const SEXTET = new Int8Array(256).fill(-1);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 for (let i = 0; i < 64; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
 
-const EQUALS = 0x3d;
+export const EQUALS = 0x3d;
+
+/**
+ * The byte count of strict base64 of `length` characters (a multiple of 4, not 0) that ends in
+ * `padding` `=` after a last data character of sextet `last` (-1 outside the alphabet), or -1
+ * when that character is outside the alphabet or carries set bits past the final byte (4 of
+ * them before two `=`, 2 before one).
+ */
+export function paddedByteLength(length: number, padding: number, last: number): number {
+  if (
+    last < 0 ||
+    (padding === 2 && (last & 0x0f) !== 0) ||
+    (padding === 1 && (last & 0x03) !== 0)
+  ) {
+    return -1;
+  }
+  return (length >> 2) * 3 - padding;
+}
 
 /**
  * The number of bytes `text` decodes to, or -1 when its shape is not strict base64: a length
@@ -30,19 +47,16 @@ export function base64DecodedLength(text: string): number {
   let padding = 0;
   if (text.charCodeAt(length - 1) === EQUALS)
     padding = text.charCodeAt(length - 2) === EQUALS ? 2 : 1;
-  // The last data character carries 4 (two '=') or 2 (one '=') bits past the final byte.
-  const last = SEXTET[text.charCodeAt(length - 1 - padding)] ?? -1;
-  if (
-    last < 0 ||
-    (padding === 2 && (last & 0x0f) !== 0) ||
-    (padding === 1 && (last & 0x03) !== 0)
-  ) {
-    return -1;
-  }
+  const byteLength = paddedByteLength(
+    length,
+    padding,
+    SEXTET[text.charCodeAt(length - 1 - padding)] ?? -1,
+  );
+  if (byteLength < 0) return -1;
   // Node decodes these without changing the byte count, so the count check cannot see them.
   if (text.indexOf('-') !== -1 || text.indexOf('_') !== -1) return -1;
   if (Buffer.byteLength(text, 'utf8') !== length) return -1;
-  return (length >> 2) * 3 - padding;
+  return byteLength;
 }
 
 /**
