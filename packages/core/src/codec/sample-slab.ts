@@ -3,27 +3,25 @@
  * frame costs a view (~40 ns) instead of its own buffer (~240 ns for 160 samples). Each stream's
  * decoder has its own: a slab only ever holds one call's audio. A region is never handed out or
  * written twice, and a full slab is dropped, never reused: users may keep frames as long as they
- * like. A kept frame keeps its whole slab alive (one second of its own call's audio at most).
+ * like. A kept frame keeps its whole slab alive (80 ms of its own call's audio at most).
  *
- * Sizes: a slab holds one second of the stream's audio (50 frames: 16 KB at 8 kHz, 48 KB at
- * 24 kHz), so the cost of a fresh `ArrayBuffer` (~1 µs, and V8's bookkeeping of each) is spread
- * over 50 frames, while a thousand calls hold a second of audio each, not more. The first slab,
- * allocated with the first frame, is a quarter of that and each next one doubles, so a short or
- * idle stream holds little. See bench/pipeline.ts.
+ * Size: a slab holds 80 ms of the stream's audio (4 frames: 1,280 bytes at 8 kHz, 3,840 at
+ * 24 kHz), allocated when the first frame needs it, so an idle stream holds none. Short-lived
+ * slabs die in V8's young generation like the frames cut from them. Slabs of a second (tried
+ * first) lived long enough to be promoted, so every second V8 ran a full GC for the audio freed
+ * in its old space: at 1000 calls that held 180 MB of RSS against 115 MB, and delayed a frame's
+ * delivery by 29-31 ms at p99 against 6-7 ms, for the same CPU (see bench/README.md).
  */
-
 export class SampleSlab {
   #buffer = new ArrayBuffer(0);
   #bytes = Buffer.from(this.#buffer);
   #samples = new Int16Array(this.#buffer);
   #offset = 0;
-  readonly #maxBytes: number;
-  #nextBytes: number;
+  readonly #slabBytes: number;
 
-  /** `slabBytes`: the size of a full slab (a larger frame gets a slab of its own size). */
+  /** `slabBytes`: the size of a slab (a larger frame gets a slab of its own size). */
   constructor(slabBytes: number) {
-    this.#maxBytes = slabBytes + (slabBytes & 1);
-    this.#nextBytes = Math.max(2, Math.ceil(this.#maxBytes / 8) * 2);
+    this.#slabBytes = Math.max(2, slabBytes + (slabBytes & 1));
   }
 
   /** The current slab as bytes (decode straight into `bytes[offset …]`, then {@link take}). */
@@ -45,11 +43,10 @@ export class SampleSlab {
   reserve(byteLength: number): void {
     if (this.#offset + byteLength <= this.#buffer.byteLength) return;
     // The old slab is dropped here, not reused: frames handed out from it may still be alive.
-    this.#buffer = new ArrayBuffer(Math.max(this.#nextBytes, byteLength + (byteLength & 1)));
+    this.#buffer = new ArrayBuffer(Math.max(this.#slabBytes, byteLength + (byteLength & 1)));
     this.#bytes = Buffer.from(this.#buffer);
     this.#samples = new Int16Array(this.#buffer);
     this.#offset = 0;
-    this.#nextBytes = Math.min(2 * this.#nextBytes, this.#maxBytes);
   }
 
   /** Hands out the next `samples` samples (reserving them if needed) as a view. */
