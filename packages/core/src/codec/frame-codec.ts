@@ -19,9 +19,6 @@ import { decodeL16, decodeL16Into, encodeL16Into, HOST_IS_LITTLE_ENDIAN } from '
 import { decodeMulaw, decodeMulawInto, encodeMulawInto, MULAW_TO_PCM } from './mulaw.js';
 import { SampleSlab } from './sample-slab.js';
 
-/** The audio one sample slab holds (see codec/sample-slab.ts). */
-const SLAB_MS = 80;
-
 function checkEncoding(encoding: string): asserts encoding is WireEncoding {
   if (!isWireEncoding(encoding)) {
     throw new CallstreamError(
@@ -96,8 +93,7 @@ export interface MediaDecoder {
  */
 export function createMediaDecoder(format: MediaFormat): MediaDecoder {
   checkFormat(format, 'inbound');
-  // 80 ms of audio per slab (four 20 ms frames): 16-bit samples at the format's rate.
-  const slab = new SampleSlab((format.sampleRate * 2 * SLAB_MS) / 1000);
+  const slab = new SampleSlab(format.sampleRate);
   const mulaw = format.encoding === 'audio/x-mulaw';
   const text = textDecoder(slab, mulaw);
   if (!mulaw) {
