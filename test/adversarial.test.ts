@@ -256,6 +256,45 @@ describe.each(TARGETS)('$name target under bad input', (target) => {
     });
   });
 
+  it('reads media sent in fragments with a ping between, and the whole frames around them', async () => {
+    const { server, next } = await serve(target);
+    const client = await RawClient.upgrade(server.port, STREAM_PATH);
+    client.send(textFrame(START('s-fragments')));
+    const stream = await next();
+    const frames = (async () => {
+      const got: number[][] = [];
+      for await (const f of stream) {
+        got.push([f.chunk, f.samples.length, f.samples[0]!, f.samples[159]!]);
+        if (got.length === 3) break;
+      }
+      return got;
+    })();
+    const media = (chunk: number): string =>
+      JSON.stringify({
+        event: 'media',
+        sequenceNumber: chunk,
+        streamId: 's-fragments',
+        media: {
+          track: 'inbound',
+          timestamp: String(1000 + 20 * chunk),
+          chunk,
+          payload: Buffer.alloc(160, 0x80 + chunk).toString('base64'),
+        },
+      });
+    const second = media(2);
+    client.send(textFrame(media(1)));
+    client.send(frame({ opcode: 1, payload: second.slice(0, 100), fin: false }));
+    client.send(frame({ opcode: 9, payload: 'between' }));
+    client.send(frame({ opcode: 0, payload: second.slice(100) }));
+    client.send(textFrame(media(3)));
+    // mu-law 0x81, 0x82, 0x83 decode to 31100, 30076, 29052 (alawmulaw agrees).
+    expect(await within(frames, 2000)).toEqual([
+      [1, 160, 31100, 31100],
+      [2, 160, 30076, 30076],
+      [3, 160, 29052, 29052],
+    ]);
+  });
+
   it('refuses a second live stream with the same streamId (1008) and keeps streams exact', async () => {
     const { server, next } = await serve(target);
     const first = await FakePlatform.connect(server.url());

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { CallstreamError } from './errors.js';
+import { StreamSocket } from './socket/stream-socket.js';
 import { CallStream } from './stream/call-stream.js';
 import {
   kClosed,
@@ -122,6 +123,10 @@ class WsTransport implements StreamTransport {
  * An invalid option throws a `TypeError` naming it; so does `maxPayload`, which the socket's
  * WebSocket server must have been given (the socket is already open).
  *
+ * On the sockets of callstream's own servers (`StreamSocket`), the socket's frames go straight
+ * to the stream: the socket emits no `message` event for what callstream's frame reader reads
+ * (see `socket/frame-reader.ts`); on any other `ws` socket the stream listens to `message`.
+ *
  * It also watches the socket: the heartbeat cuts a peer that answers no ping for a whole
  * `heartbeatMs` (`ERR_HEARTBEAT_TIMEOUT`), and playback pauses while more than `maxBacklogBytes`
  * wait unread in the socket; a backlog that does not drain within `backlogTimeoutMs` fails the
@@ -148,11 +153,15 @@ export function acceptStream(
   // Liveness is a pong: a peer that keeps sending but never answers a ping is not a healthy one.
   let alive = true;
 
-  socket.on('message', (data, isBinary) => {
+  const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
     if (isBinary) stream[kReceiveBinary]();
     // A Buffer (ws's default binaryType) is read as bytes; the reader checks UTF-8 itself.
     else stream[kReceive](Buffer.isBuffer(data) ? data : String(data));
-  });
+  };
+  // On callstream's own servers the frames come straight from the socket's reader; ws emits
+  // 'message' for what that reader hands off to it (and on any other socket).
+  socket.on('message', onMessage);
+  if (socket instanceof StreamSocket) socket.takeMessages(onMessage);
   socket.on('pong', () => {
     alive = true;
   });

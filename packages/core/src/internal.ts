@@ -51,6 +51,8 @@ export {
   serializeStop,
 } from './protocol/serialize-platform.js';
 export { UpgradeHandler } from './upgrade-handler.js';
+export { StreamSocket } from './socket/stream-socket.js';
+export { FrameReader } from './socket/frame-reader.js';
 export {
   checkAuthTimeout,
   createPathMatcher,
@@ -100,3 +102,4 @@ export type { ResolvedStreamOptions } from './stream/options.js';
 export type { ByteScratch } from './codec/byte-scratch.js';
 export type { WavWriter, WavWriterOptions } from './record/wav-writer.js';
 export type { MediaDecoder } from './codec/frame-codec.js';
+export type { FrameSink, FrameReaderOptions } from './socket/frame-reader.js';

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { CallstreamError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { StreamSocket } from './socket/stream-socket.js';
 import { resolveSocketOptions, type SocketOptions } from './socket-options.js';
 import type { StreamOptions } from './stream/options.js';
 import type { StreamRegistry } from './stream-registry.js';
@@ -130,6 +131,8 @@ export class UpgradeHandler {
       // The stream's reader checks UTF-8 itself, on the messages that are not media in the
       // usual layout (those are proven ASCII): ws need not check every byte of every frame.
       skipUTF8Validation: true,
+      // Reads the frames a stream is made of itself, and leaves the rest to ws.
+      WebSocket: StreamSocket,
     });
     // ws puts its own 'error' listener on the socket first thing (and destroys a socket that is
     // no longer readable or writable), so ours can go.

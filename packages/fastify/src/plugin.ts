@@ -8,6 +8,7 @@ import {
   resolveSocketOptions,
   resolveStreamOptions,
   runAuthenticate,
+  StreamSocket,
 } from '@callstream/core/internal';
 import type {
   FastifyInstance,
@@ -196,6 +197,10 @@ async function ensureWebsocket(
       options: {
         maxPayload: socket.maxPayload,
         perMessageDeflate: false,
+        // Reads the frames a stream is made of itself, and leaves the rest to ws.
+        // (@fastify/websocket types the option as the whole ws module, statics and all: a
+        // subclass of ws's WebSocket is what ws takes.)
+        WebSocket: StreamSocket as never,
         ...(!first && { server: new EventEmitter() as Server }),
       },
     });

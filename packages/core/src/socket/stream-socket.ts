@@ -1,0 +1,116 @@
+/**
+ * The `ws` WebSocket class of callstream's own WebSocket servers (the standalone server, the
+ * http adapter, the Fastify plugin's registration): a `WebSocket` whose frames are read by
+ * {@link FrameReader} until one comes that it leaves to `ws`'s receiver (see `frame-reader.ts`).
+ * What it reads goes where `ws`'s receiver would have sent it (its `message`, `ping` and `pong`
+ * events, and so `ws`'s auto-pong and the socket's events), or, once {@link takeMessages} is
+ * called, straight to the stream.
+ *
+ * It builds on two things of `ws` that are not its documented API: the socket's `data` listener
+ * (`socketOnData`, found by name) and the receiver it feeds (`_receiver`). Where either is not
+ * as expected, or `allowSynchronousEvents` is off (ws then emits each event on a tick of its own),
+ * nothing is changed and `ws` reads every frame. A test holds the reader in place with the `ws`
+ * of the lockfile. With permessage-deflate, a compressed message has RSV1 set, so it and all
+ * after it go to `ws`, which inflates them.
+ */
+
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
+import { FrameReader, type FrameSink } from './frame-reader.js';
+
+/** What `ws`'s server passes to `setSocket` (ws/lib/websocket-server.js). */
+interface SetSocketOptions {
+  allowSynchronousEvents?: boolean;
+  maxPayload?: number;
+  skipUTF8Validation?: boolean;
+}
+
+/** A message handler: the bytes of a text message, or a binary one. */
+export type MessageHandler = (data: Buffer, isBinary: boolean) => void;
+
+type DataListener = (this: Duplex, chunk: Buffer) => void;
+
+/** The part of `ws`'s receiver the reader emits on: its listeners are `ws`'s own. */
+interface WsReceiver {
+  emit(event: 'message', data: Buffer, isBinary: boolean): boolean;
+  emit(event: 'ping' | 'pong', data: Buffer): boolean;
+}
+
+export class StreamSocket extends WebSocket {
+  #reader: FrameReader | undefined;
+  #onMessage: MessageHandler | undefined;
+
+  /** @internal Called by `ws`'s server once the upgrade is complete. */
+  setSocket(socket: Duplex, head: Buffer, options: SetSocketOptions): void {
+    (WebSocket.prototype as unknown as { setSocket: StreamSocket['setSocket'] }).setSocket.call(
+      this,
+      socket,
+      head,
+      options,
+    );
+    this.#reader = this.#install(socket, options);
+  }
+
+  /**
+   * Sends the messages this socket's reader reads to `handler` instead of emitting them (the
+   * stream's path, without two events per frame). Returns false, and changes nothing, where
+   * `ws` reads every frame; after a hand-off `ws` emits `message` again, so the caller listens
+   * to it as well.
+   */
+  takeMessages(handler: MessageHandler): boolean {
+    if (this.#reader === undefined || this.#reader.handedOff) return false;
+    this.#onMessage = handler;
+    return true;
+  }
+
+  /** True while callstream's reader reads this socket's frames (false once it handed off). */
+  get readsFrames(): boolean {
+    return this.#reader !== undefined && !this.#reader.handedOff;
+  }
+
+  #install(socket: Duplex, options: SetSocketOptions): FrameReader | undefined {
+    const receiver = (this as unknown as { _receiver?: WsReceiver })._receiver;
+    const wsListener = socket
+      .listeners('data')
+      .find((f): f is DataListener => (f as { name?: string }).name === 'socketOnData');
+    if (
+      receiver === undefined ||
+      typeof receiver.emit !== 'function' ||
+      wsListener === undefined ||
+      options.allowSynchronousEvents === false
+    ) {
+      return undefined;
+    }
+    const sink: FrameSink = {
+      message: (data, isBinary) => {
+        const handler = this.#onMessage;
+        if (handler !== undefined) handler(data, isBinary);
+        else if (isBinary && this.binaryType !== 'nodebuffer')
+          return false; // ws converts it
+        else receiver.emit('message', data, isBinary);
+        return true;
+      },
+      ping: (data) => receiver.emit('ping', data),
+      pong: (data) => receiver.emit('pong', data),
+      handOff: (bytes) => {
+        if (socket.listeners('data').includes(ours)) {
+          socket.removeListener('data', ours);
+          socket.on('data', wsListener);
+        }
+        wsListener.call(socket, bytes);
+      },
+    };
+    const maxPayload = options.maxPayload ?? 0;
+    const reader = new FrameReader(
+      {
+        maxPayload: maxPayload > 0 ? maxPayload : Infinity, // 0 is "no limit" to ws
+        checkUtf8: options.skipUTF8Validation !== true,
+      },
+      sink,
+    );
+    const ours = (chunk: Buffer): void => reader.push(chunk);
+    socket.removeListener('data', wsListener);
+    socket.on('data', ours);
+    return reader;
+  }
+}
