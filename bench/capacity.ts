@@ -122,10 +122,10 @@ export async function runCapacity(
     }
     pass = calls;
   }
-  // Only the server failing on a quiet machine is worth narrowing down: a generator that fell
-  // behind, or a busy machine, says nothing about the server at that N.
-  const narrow = (): boolean =>
-    fail !== undefined && !fail.verdict.generatorBound && !fail.verdict.disturbed;
+  // Narrow down between the last pass and the failure unless the machine was busy. A failure
+  // where the generator fell behind says nothing about the server at that N, but the points in
+  // between are measured and judged like any other: a pass needs the generator on time too.
+  const narrow = (): boolean => fail !== undefined && !fail.verdict.disturbed;
   // Down from the start if even the first step failed.
   while (pass === 0 && narrow() && fail!.calls > 50) {
     const step = await run(Math.round(fail!.calls / (options.factor * options.factor)));
