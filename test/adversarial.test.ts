@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { CallStream, CallstreamError } from '@callstream/core';
-import { ERROR_CODES } from '@callstream/core/internal';
+import { ERROR_CODES, StreamSocket } from '@callstream/core/internal';
 import { upgradeStatus } from './helpers/adapter-clients.js';
 import {
   serveStreams,
@@ -253,6 +253,25 @@ describe.each(TARGETS)('$name target under bad input', (target) => {
     expect({ wire: await within(client.closeCode(), 2000), errors }).toEqual({
       wire: 1002,
       errors: ['ERR_SOCKET'],
+    });
+  });
+
+  it("reads the call's frames with callstream's frame reader, not ws's receiver", async () => {
+    const taken: boolean[] = [];
+    const takeMessages = StreamSocket.prototype.takeMessages;
+    const spy = vi.spyOn(StreamSocket.prototype, 'takeMessages').mockImplementation(function (
+      this: StreamSocket,
+      handler,
+    ) {
+      const took = takeMessages.call(this, handler);
+      taken.push(took && this.readsFrames);
+      return took;
+    });
+    onTestFinished(() => spy.mockRestore());
+    const { healthyCall } = await serve(target);
+    expect({ call: await healthyCall('read-by-callstream'), taken }).toEqual({
+      call: 'call-read-by-callstream:1',
+      taken: [true],
     });
   });
 
