@@ -275,6 +275,38 @@ describe.each(TARGETS)('$name target under bad input', (target) => {
     });
   });
 
+  it('reads the frames that arrive in the same packet as the upgrade request', async () => {
+    const { server, next } = await serve(target);
+    const client = await RawClient.connect(server.port);
+    const media = {
+      event: 'media',
+      sequenceNumber: 1,
+      streamId: 's-head',
+      media: {
+        track: 'inbound',
+        timestamp: '1020',
+        chunk: 1,
+        payload: Buffer.alloc(160, 0x81).toString('base64'),
+      },
+    };
+    client.send(
+      Buffer.concat([
+        upgradeRequest(server.port, STREAM_PATH),
+        textFrame(START('s-head')),
+        textFrame(media),
+      ]),
+    );
+    const stream = await next();
+    const first = (async () => {
+      for await (const f of stream) return [f.chunk, f.samples.length, f.samples[0]];
+      return [];
+    })();
+    expect({ streamId: stream.streamId, first: await within(first, 2000) }).toEqual({
+      streamId: 's-head',
+      first: [1, 160, 31100],
+    });
+  });
+
   it('reads media sent in fragments with a ping between, and the whole frames around them', async () => {
     const { server, next } = await serve(target);
     const client = await RawClient.upgrade(server.port, STREAM_PATH);
