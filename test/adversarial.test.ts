@@ -3,8 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import type { CallStream, CallstreamError } from '@callstream/core';
-import { ERROR_CODES, StreamSocket } from '@callstream/core/internal';
+import { StreamSocket, type CallStream, type CallstreamError } from '@callstream/core';
+import { ERROR_CODES } from '@callstream/core/internal';
 import { upgradeStatus } from './helpers/adapter-clients.js';
 import {
   serveStreams,

@@ -10,6 +10,7 @@ describe('the package entries', () => {
         'CallStream',
         'CallstreamError',
         'StreamRegistry',
+        'StreamSocket',
         'acceptStream',
         'createResampler',
         'createStreamServer',

@@ -5,6 +5,7 @@ export { verifyPlivoSignature } from './auth/verify-plivo-signature.js';
 export { acceptStream } from './accept-stream.js';
 export { createStreamServer } from './server.js';
 export { StreamRegistry } from './stream-registry.js';
+export { StreamSocket } from './socket/stream-socket.js';
 export { CallStream } from './stream/call-stream.js';
 export { decodeMulaw, encodeMulaw } from './codec/mulaw.js';
 export { decodeAlaw, encodeAlaw } from './codec/alaw.js';

@@ -51,7 +51,6 @@ export {
   serializeStop,
 } from './protocol/serialize-platform.js';
 export { UpgradeHandler } from './upgrade-handler.js';
-export { StreamSocket } from './socket/stream-socket.js';
 export { FrameReader } from './socket/frame-reader.js';
 export {
   checkAuthTimeout,

@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import websocket from '@fastify/websocket';
-import { CallstreamError, StreamRegistry } from '@callstream/core';
+import { CallstreamError, StreamRegistry, StreamSocket } from '@callstream/core';
 import type { CallStream, SocketOptions, StreamOptions } from '@callstream/core';
 import {
   checkAuthTimeout,
   resolveSocketOptions,
   resolveStreamOptions,
   runAuthenticate,
-  StreamSocket,
 } from '@callstream/core/internal';
 import type {
   FastifyInstance,

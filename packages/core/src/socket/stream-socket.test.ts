@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
+import { acceptStream } from '../accept-stream.js';
+import type { CallStream } from '../stream/call-stream.js';
 import { StreamSocket } from './stream-socket.js';
 
 /** A ws server of StreamSockets on port 0 and one client of it; both closed after the test. */
@@ -78,6 +80,61 @@ describe('StreamSocket', () => {
     client.send('two');
     await done;
     expect({ taken, emitted }).toEqual({ taken: ['false:one', 'false:two'], emitted: 0 });
+  });
+
+  it("gives acceptStream on a user's own server the frames straight, with no message events", async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', WebSocket: StreamSocket });
+    onTestFinished(() => void wss.close());
+    await once(wss, 'listening');
+    let emitted = 0;
+    const accepted = new Promise<[CallStream, StreamSocket]>((resolve) => {
+      wss.on('connection', (socket: StreamSocket, req) => {
+        const stream = acceptStream(socket, req);
+        socket.on('message', () => emitted++);
+        resolve([stream, socket]);
+      });
+    });
+    const { port } = wss.address() as { port: number };
+    const client = new WebSocket(`ws://127.0.0.1:${String(port)}`);
+    onTestFinished(() => client.terminate());
+    await once(client, 'open');
+    const [stream, socket] = await accepted;
+    client.send(
+      JSON.stringify({
+        event: 'start',
+        start: {
+          callId: 'c',
+          streamId: 's',
+          accountId: 'a',
+          tracks: ['inbound'],
+          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
+        },
+      }),
+    );
+    const media = (chunk: number): string =>
+      JSON.stringify({
+        event: 'media',
+        sequenceNumber: chunk,
+        streamId: 's',
+        media: {
+          track: 'inbound',
+          timestamp: String(20 * chunk),
+          chunk,
+          payload: Buffer.alloc(160, 0xff).toString('base64'),
+        },
+      });
+    client.send(media(1));
+    client.send(media(2));
+    const chunks: number[] = [];
+    for await (const frame of stream) {
+      chunks.push(frame.chunk);
+      if (chunks.length === 2) break;
+    }
+    expect({ chunks, emitted, reads: socket.readsFrames }).toEqual({
+      chunks: [1, 2],
+      emitted: 0,
+      reads: true,
+    });
   });
 
   it('leaves a fragmented message and everything after it to ws, in order', async () => {

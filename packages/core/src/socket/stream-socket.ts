@@ -36,6 +36,15 @@ interface WsReceiver {
   emit(event: 'ping' | 'pong', data: Buffer): boolean;
 }
 
+/**
+ * A `ws` WebSocket whose frames callstream reads itself (see the module comment); everything it
+ * does not read is `ws`'s, as before. callstream's servers use it; give it to your own
+ * `WebSocketServer` as its `WebSocket` class to have `acceptStream` read your sockets the same way.
+ *
+ * @example
+ * const wss = new WebSocketServer({ noServer: true, maxPayload: 65_536, WebSocket: StreamSocket });
+ * wss.on('connection', (socket, req) => handleCall(acceptStream(socket, req)));
+ */
 export class StreamSocket extends WebSocket {
   #reader: FrameReader | undefined;
   #onMessage: MessageHandler | undefined;
