@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { StreamSocket, type CallStream, type CallstreamError } from '@callstream/core';
-import { ERROR_CODES } from '@callstream/core/internal';
+import { ERROR_CODES, serializeMedia } from '@callstream/core/internal';
 import { upgradeStatus } from './helpers/adapter-clients.js';
 import {
   serveStreams,
@@ -41,6 +41,17 @@ const START = (streamId: string, encoding = 'audio/x-mulaw', sampleRate = 8000) 
     mediaFormat: { encoding, sampleRate },
   },
 });
+
+/** Media message `chunk` of `streamId`: 160 mu-law bytes of `byte`. */
+const MEDIA = (streamId: string, chunk: number, byte: number): string =>
+  serializeMedia({
+    sequenceNumber: chunk,
+    streamId,
+    track: 'inbound',
+    timestamp: 1000 + 20 * chunk,
+    chunk,
+    payload: Buffer.alloc(160, byte).toString('base64'),
+  });
 
 /** A target whose started streams are queued for `next()`. */
 async function serve(target: TargetFactory, options: TargetOptions = {}) {
@@ -278,17 +289,7 @@ describe.each(TARGETS)('$name target under bad input', (target) => {
   it('reads the frames that arrive in the same packet as the upgrade request', async () => {
     const { server, next } = await serve(target);
     const client = await RawClient.connect(server.port);
-    const media = {
-      event: 'media',
-      sequenceNumber: 1,
-      streamId: 's-head',
-      media: {
-        track: 'inbound',
-        timestamp: '1020',
-        chunk: 1,
-        payload: Buffer.alloc(160, 0x81).toString('base64'),
-      },
-    };
+    const media = MEDIA('s-head', 1, 0x81);
     client.send(
       Buffer.concat([
         upgradeRequest(server.port, STREAM_PATH),
@@ -320,18 +321,7 @@ describe.each(TARGETS)('$name target under bad input', (target) => {
       }
       return got;
     })();
-    const media = (chunk: number): string =>
-      JSON.stringify({
-        event: 'media',
-        sequenceNumber: chunk,
-        streamId: 's-fragments',
-        media: {
-          track: 'inbound',
-          timestamp: String(1000 + 20 * chunk),
-          chunk,
-          payload: Buffer.alloc(160, 0x80 + chunk).toString('base64'),
-        },
-      });
+    const media = (chunk: number): string => MEDIA('s-fragments', chunk, 0x80 + chunk);
     const second = media(2);
     client.send(textFrame(media(1)));
     client.send(frame({ opcode: 1, payload: second.slice(0, 100), fin: false }));

@@ -172,8 +172,7 @@ export class FrameReader {
       }
       this.#pending = undefined;
       if (size === HAND_OFF || !this.#read(pending, 0, size)) {
-        this.#handedOff = true;
-        this.#sink.handOff(pending);
+        this.#handOff(pending, 0);
         if (p < chunk.length) this.#sink.handOff(chunk.subarray(p));
         return -1;
       }

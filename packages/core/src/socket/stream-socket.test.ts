@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import { acceptStream } from '../accept-stream.js';
+import { serializeMedia, serializeStart } from '../protocol/serialize-platform.js';
 import type { CallStream } from '../stream/call-stream.js';
 import { StreamSocket } from './stream-socket.js';
 
@@ -100,28 +101,21 @@ describe('StreamSocket', () => {
     await once(client, 'open');
     const [stream, socket] = await accepted;
     client.send(
-      JSON.stringify({
-        event: 'start',
-        start: {
-          callId: 'c',
-          streamId: 's',
-          accountId: 'a',
-          tracks: ['inbound'],
-          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
-        },
+      serializeStart({
+        callId: 'c',
+        streamId: 's',
+        tracks: ['inbound'],
+        mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 },
       }),
     );
     const media = (chunk: number): string =>
-      JSON.stringify({
-        event: 'media',
+      serializeMedia({
         sequenceNumber: chunk,
         streamId: 's',
-        media: {
-          track: 'inbound',
-          timestamp: String(20 * chunk),
-          chunk,
-          payload: Buffer.alloc(160, 0xff).toString('base64'),
-        },
+        track: 'inbound',
+        timestamp: 20 * chunk,
+        chunk,
+        payload: Buffer.alloc(160, 0xff).toString('base64'),
       });
     client.send(media(1));
     client.send(media(2));

@@ -67,7 +67,7 @@ export class StreamSocket extends WebSocket {
    * to it as well.
    */
   takeMessages(handler: MessageHandler): boolean {
-    if (this.#reader === undefined || this.#reader.handedOff) return false;
+    if (!this.readsFrames) return false;
     this.#onMessage = handler;
     return true;
   }
@@ -90,19 +90,22 @@ export class StreamSocket extends WebSocket {
     ) {
       return undefined;
     }
+    let givenBack = false;
     const sink: FrameSink = {
       message: (data, isBinary) => {
         const handler = this.#onMessage;
+        // ws converts a binary message to another binaryType: leave that to it.
         if (handler !== undefined) handler(data, isBinary);
-        else if (isBinary && this.binaryType !== 'nodebuffer')
-          return false; // ws converts it
+        else if (isBinary && this.binaryType !== 'nodebuffer') return false;
         else receiver.emit('message', data, isBinary);
         return true;
       },
       ping: (data) => receiver.emit('ping', data),
       pong: (data) => receiver.emit('pong', data),
       handOff: (bytes) => {
-        if (socket.listeners('data').includes(ours)) {
+        // The first hand-off gives the socket back to ws (a hand-off may come in two parts).
+        if (!givenBack) {
+          givenBack = true;
           socket.removeListener('data', ours);
           socket.on('data', wsListener);
         }
