@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import { acceptStream } from '../accept-stream.js';
@@ -62,6 +63,47 @@ describe('StreamSocket', () => {
       server: String((await pongOnServer)[0]),
       reads: server.readsFrames,
     }).toEqual({ client: 'are you there', server: 'heartbeat', reads: true });
+  });
+
+  it('reads its TCP socket into the shared buffer: the socket emits no data events', async () => {
+    const { server, client } = await connect();
+    const raw = (server as unknown as { _socket: Socket })._socket;
+    let dataEvents = 0;
+    raw.on('data', () => dataEvents++);
+    const got = messages(server, 2);
+    client.send('one');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.send('two');
+    expect({ messages: await got, dataEvents }).toEqual({
+      messages: ['one', 'two'],
+      dataEvents: 0,
+    });
+  });
+
+  it('gives listeners messages, pings and pongs that stay as they came after later reads', async () => {
+    const { server, client } = await connect();
+    const kept: Buffer[] = [];
+    const next = (): Promise<void> =>
+      new Promise((resolve) => {
+        const keep = (data: Buffer): void => {
+          kept.push(data);
+          server.off('message', keep).off('ping', keep).off('pong', keep);
+          resolve();
+        };
+        server.on('message', keep).on('ping', keep).on('pong', keep);
+      });
+    // Each in a read of its own, all the same length: a view of the read would show the last.
+    for (const send of [
+      () => client.send('message 1'),
+      () => client.ping('ping 1...'),
+      () => client.pong('pong 1...'),
+      () => client.send('message 2'),
+    ]) {
+      const got = next();
+      send();
+      await got;
+    }
+    expect(kept.map(String)).toEqual(['message 1', 'ping 1...', 'pong 1...', 'message 2']);
   });
 
   it('sends the messages to the handler it is given instead of emitting them', async () => {

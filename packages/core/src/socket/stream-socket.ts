@@ -17,6 +17,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { FrameReader, type FrameSink } from './frame-reader.js';
+import { readIntoSharedBuffer } from './socket-read.js';
 
 /** What `ws`'s server passes to `setSocket` (ws/lib/websocket-server.js). */
 interface SetSocketOptions {
@@ -91,17 +92,20 @@ export class StreamSocket extends WebSocket {
       return undefined;
     }
     let givenBack = false;
+    // Once the socket reads into the shared buffer, what outlives the read is copied.
+    let shared = false;
+    const own = (data: Buffer): Buffer => (shared ? Buffer.from(data) : data);
     const sink: FrameSink = {
       message: (data, isBinary) => {
         const handler = this.#onMessage;
         // ws converts a binary message to another binaryType: leave that to it.
         if (handler !== undefined) handler(data, isBinary);
         else if (isBinary && this.binaryType !== 'nodebuffer') return false;
-        else receiver.emit('message', data, isBinary);
+        else receiver.emit('message', own(data), isBinary);
         return true;
       },
-      ping: (data) => receiver.emit('ping', data),
-      pong: (data) => receiver.emit('pong', data),
+      ping: (data) => receiver.emit('ping', own(data)),
+      pong: (data) => receiver.emit('pong', own(data)),
       handOff: (bytes) => {
         // The first hand-off gives the socket back to ws (a hand-off may come in two parts).
         if (!givenBack) {
@@ -109,7 +113,10 @@ export class StreamSocket extends WebSocket {
           socket.removeListener('data', ours);
           socket.on('data', wsListener);
         }
-        wsListener.call(socket, bytes);
+        // Read into the shared buffer, the socket emits no data of its own: emit a copy, so that
+        // ws stops reading where it removes its listener (after an error, on close).
+        if (shared) socket.emit('data', Buffer.from(bytes));
+        else wsListener.call(socket, bytes);
       },
     };
     const maxPayload = options.maxPayload ?? 0;
@@ -120,9 +127,14 @@ export class StreamSocket extends WebSocket {
       },
       sink,
     );
-    const ours = (chunk: Buffer): void => reader.push(chunk);
+    const push = (chunk: Buffer): void => reader.push(chunk);
+    const ours = (chunk: Buffer): void => {
+      reader.push(chunk);
+      if (!shared && !givenBack) shared = readIntoSharedBuffer(socket, push);
+    };
     socket.removeListener('data', wsListener);
     socket.on('data', ours);
+    shared = readIntoSharedBuffer(socket, push);
     return reader;
   }
 }
