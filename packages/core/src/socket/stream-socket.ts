@@ -12,6 +12,11 @@
  * nothing is changed and `ws` reads every frame. A test holds the reader in place with the `ws`
  * of the lockfile. With permessage-deflate, a compressed message has RSV1 set, so it and all
  * after it go to `ws`, which inflates them.
+ *
+ * A plain TCP socket is then read into one buffer all sockets share (`socket-read.ts`), without
+ * a chunk per read: the bytes are read in place there, and whatever outlives the read (a
+ * message, ping or pong given to listeners, bytes handed to `ws`) is copied first. A message
+ * given to the {@link takeMessages} handler is not: it is valid until the handler returns.
  */
 
 import type { Duplex } from 'node:stream';
@@ -63,9 +68,10 @@ export class StreamSocket extends WebSocket {
 
   /**
    * Sends the messages this socket's reader reads to `handler` instead of emitting them (the
-   * stream's path, without two events per frame). Returns false, and changes nothing, where
-   * `ws` reads every frame; after a hand-off `ws` emits `message` again, so the caller listens
-   * to it as well.
+   * stream's path, without two events per frame). `data` is valid until `handler` returns (it
+   * may be a view of the buffer the next read overwrites): copy what you keep. Returns false,
+   * and changes nothing, where `ws` reads every frame; after a hand-off `ws` emits `message`
+   * again, so the caller listens to it as well.
    */
   takeMessages(handler: MessageHandler): boolean {
     if (!this.readsFrames) return false;
