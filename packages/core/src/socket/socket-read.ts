@@ -44,34 +44,82 @@ const fields = ((): { buffer: symbol; callback: symbol } | undefined => {
 const shared = Buffer.allocUnsafe(65_536);
 
 /**
- * Has every later read of `socket` handed to `onBytes` as a view of the shared buffer, valid
- * until `onBytes` returns, and not emitted as `data`. Returns false, changing nothing, where the
- * socket cannot be read so (see the module comment), while it still has bytes in its
- * `Readable` buffer (they would come after the reads that follow), or while it is paused.
+ * The shared-buffer reads of one socket. Made by {@link sharedReads} where the socket can be
+ * read so; {@link start} begins them, {@link giveBack} returns the socket to Node's usual path.
  */
-export function readIntoSharedBuffer(socket: object, onBytes: (bytes: Buffer) => void): boolean {
-  if (fields === undefined || !(socket instanceof Socket)) return false;
-  const handle = (socket as unknown as { _handle?: unknown })._handle as
-    Partial<TcpHandle> | null | undefined;
+export class SharedReads {
+  readonly #socket: Socket;
+  readonly #handle: TcpHandle;
+  readonly #own: Record<symbol, unknown>;
+  #started = false;
+  #givenBack = false;
+
+  constructor(socket: Socket, handle: TcpHandle) {
+    this.#socket = socket;
+    this.#handle = handle;
+    this.#own = socket as unknown as Record<symbol, unknown>;
+  }
+
+  /** True once {@link start} succeeded: reads no longer come as `data` events of their own. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /**
+   * Has every later read handed to `onBytes` as a view of the shared buffer, valid until
+   * `onBytes` returns, instead of emitted as `data`. Returns false, changing nothing, while the
+   * socket still has bytes in its `Readable` buffer (they would come after the reads that
+   * follow) or is paused (its reads would not stop): call it again later.
+   */
+  start(onBytes: (bytes: Buffer) => void): boolean {
+    const socket = this.#socket;
+    if (socket.readableLength > 0 || socket.readableFlowing === false || socket.destroyed) {
+      return false;
+    }
+    this.#handle.useUserBuffer(shared);
+    this.#own[fields!.buffer] = shared;
+    this.#setCallback((nread) => {
+      onBytes(shared.subarray(0, nread));
+      return true;
+    });
+    this.#started = true;
+    return true;
+  }
+
+  /**
+   * Pushes a copy of `bytes` (the rest of the current read) through the socket's `Readable`
+   * side, and every later read with it: from then on the socket emits `data` and stops
+   * reading while its `Readable` buffer is full, as on Node's usual path.
+   */
+  giveBack(bytes: Buffer): void {
+    const socket = this.#socket;
+    if (!this.#givenBack) {
+      this.#givenBack = true;
+      this.#setCallback((nread) => socket.push(Buffer.from(shared.subarray(0, nread))));
+    }
+    socket.push(Buffer.from(bytes));
+  }
+
+  #setCallback(callback: ReadCallback): void {
+    this.#own[fields!.callback] = callback;
+  }
+}
+
+/**
+ * The shared-buffer reads of `socket`, or undefined where it cannot be read so (see the module
+ * comment): not a plain TCP socket, a Node without the fields, a socket with its own `onread`.
+ */
+export function sharedReads(socket: object): SharedReads | undefined {
+  if (fields === undefined || !(socket instanceof Socket)) return undefined;
+  const handle = (socket as unknown as { _handle?: Partial<TcpHandle> | null })._handle;
   if (
     handle === null ||
     handle === undefined ||
     handle.constructor?.name !== 'TCP' ||
     typeof handle.useUserBuffer !== 'function' ||
-    socket.readableLength > 0 ||
-    socket.readableFlowing === false || // paused: its reads would not stop
-    socket.destroyed
+    (socket as unknown as Record<symbol, unknown>)[fields.buffer] // made with its own onread
   ) {
-    return false;
+    return undefined;
   }
-  const own = socket as unknown as Record<symbol, unknown>;
-  if (own[fields.buffer]) return false; // made with its own onread
-  const callback: ReadCallback = (nread) => {
-    onBytes(shared.subarray(0, nread));
-    return true;
-  };
-  handle.useUserBuffer(shared);
-  own[fields.buffer] = shared;
-  own[fields.callback] = callback;
-  return true;
+  return new SharedReads(socket, handle as TcpHandle);
 }

@@ -22,7 +22,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { FrameReader, type FrameSink } from './frame-reader.js';
-import { readIntoSharedBuffer } from './socket-read.js';
+import { sharedReads } from './socket-read.js';
 
 /** What `ws`'s server passes to `setSocket` (ws/lib/websocket-server.js). */
 interface SetSocketOptions {
@@ -98,9 +98,9 @@ export class StreamSocket extends WebSocket {
       return undefined;
     }
     let givenBack = false;
+    const reads = sharedReads(socket);
     // Once the socket reads into the shared buffer, what outlives the read is copied.
-    let shared = false;
-    const own = (data: Buffer): Buffer => (shared ? Buffer.from(data) : data);
+    const own = (data: Buffer): Buffer => (reads?.started === true ? Buffer.from(data) : data);
     const sink: FrameSink = {
       message: (data, isBinary) => {
         const handler = this.#onMessage;
@@ -119,9 +119,9 @@ export class StreamSocket extends WebSocket {
           socket.removeListener('data', ours);
           socket.on('data', wsListener);
         }
-        // Read into the shared buffer, the socket emits no data of its own: emit a copy, so that
-        // ws stops reading where it removes its listener (after an error, on close).
-        if (shared) socket.emit('data', Buffer.from(bytes));
+        // Reading into the shared buffer, the socket has no data events of its own until the
+        // bytes go back through its Readable side; otherwise this is one of its data events.
+        if (reads?.started === true) reads.giveBack(bytes);
         else wsListener.call(socket, bytes);
       },
     };
@@ -134,13 +134,16 @@ export class StreamSocket extends WebSocket {
       sink,
     );
     const push = (chunk: Buffer): void => reader.push(chunk);
+    // Bytes still in the socket's Readable buffer (the upgrade's head) come first, as data.
+    const startReads = (): boolean => reads === undefined || reads.start(push);
+    let readsSettled = false;
     const ours = (chunk: Buffer): void => {
       reader.push(chunk);
-      if (!shared && !givenBack) shared = readIntoSharedBuffer(socket, push);
+      if (!readsSettled && !givenBack) readsSettled = startReads();
     };
     socket.removeListener('data', wsListener);
     socket.on('data', ours);
-    shared = readIntoSharedBuffer(socket, push);
+    readsSettled = startReads();
     return reader;
   }
 }
