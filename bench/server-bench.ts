@@ -23,10 +23,16 @@ export interface CpuRatio {
   /** The ratio in each run, in the order they ran. */
   runs: number[];
   /**
-   * True when in some run either server used {@link SATURATED_PERCENT} or more of a core: it was
-   * then near the most one core gives, and the ratio says more about that ceiling than about cost.
+   * True when in some run the variant used {@link SATURATED_PERCENT} or more of a core. Its CPU is
+   * then near the most one core gives, less than it might have needed, so the ratio flatters it:
+   * it says more about that ceiling than about cost.
    */
-  saturated: boolean;
+  variantSaturated: boolean;
+  /**
+   * True when in some run the baseline used {@link SATURATED_PERCENT} or more of a core. Its CPU
+   * is then at most what it needed, so the ratio can only be too high: an upper bound.
+   */
+  baselineSaturated: boolean;
 }
 
 /** CPU % of a core from which a server counts as saturated (its event loop busy nearly always). */
@@ -58,10 +64,7 @@ export async function runServerBench(
   ];
   for (const [calls, variants] of rounds) {
     if (variants.length === 0) continue;
-    const runs = new Map<
-      string,
-      { variant: Variant; baseline: Variant; runs: number[]; saturated: boolean }
-    >();
+    const runs = new Map<string, Omit<CpuRatio, 'calls' | 'ratio'>>();
     for (let run = 0; run < options.repeat; run++) {
       const cpu = new Map<Variant, number>();
       for (const variant of variants) {
@@ -84,16 +87,21 @@ export async function runServerBench(
           const base = cpu.get(baseline);
           if (x === undefined || base === undefined) continue;
           const key = `${variant}/${baseline}`;
-          const entry = runs.get(key) ?? { variant, baseline, runs: [], saturated: false };
+          const entry = runs.get(key) ?? {
+            variant,
+            baseline,
+            runs: [],
+            variantSaturated: false,
+            baselineSaturated: false,
+          };
           entry.runs.push(x / base);
-          if (Math.max(x, base) >= SATURATED_PERCENT) entry.saturated = true;
+          if (x >= SATURATED_PERCENT) entry.variantSaturated = true;
+          if (base >= SATURATED_PERCENT) entry.baselineSaturated = true;
           runs.set(key, entry);
         }
       }
     }
-    for (const { variant, baseline, runs: r, saturated } of runs.values()) {
-      ratios.push({ calls, variant, baseline, ratio: median(r), runs: r, saturated });
-    }
+    for (const entry of runs.values()) ratios.push({ calls, ratio: median(entry.runs), ...entry });
   }
   return { points, ratios };
 }
