@@ -3,7 +3,7 @@
  * bisects between the last pass and the first failure. The server process is pinned to one CPU
  * and runs JavaScript on one thread, so the last passing N is its calls per core.
  */
-import { runLoadPoint, type LoadPointResult } from './load-point.js';
+import { runLoadPoint, type LoadPointOptions, type LoadPointResult } from './load-point.js';
 import { PLAYS_AUDIO, type Variant } from './ipc.js';
 import type { CapacityOptions } from './options.js';
 
@@ -87,10 +87,12 @@ export async function runCapacity(
   options: CapacityOptions,
   generators: number,
   onStep: (step: CapacityStep) => void,
+  /** Measures one load point (a real one unless a test gives another). */
+  loadPoint: (options: LoadPointOptions) => Promise<LoadPointResult> = runLoadPoint,
 ): Promise<CapacityResult> {
   const steps: CapacityStep[] = [];
   const measure = async (calls: number): Promise<CapacityStep> => {
-    const point = await runLoadPoint({
+    const point = await loadPoint({
       variant,
       calls,
       warmupMs: options.warmupMs,

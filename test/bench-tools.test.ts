@@ -4,7 +4,9 @@ import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { runCapacity, type CapacityStep } from '../bench/capacity.js';
 import { clientTextFrame } from '../bench/client-frame.js';
+import type { LoadPointOptions, LoadPointResult } from '../bench/load-point.js';
 import { atMostOne, checkTargets } from '../bench/report.js';
 import type { CpuRatio } from '../bench/server-bench.js';
 
@@ -142,5 +144,98 @@ describe('checkTargets (the inbound ratio against the hand-written server)', () 
       ['CPU(b)/CPU(h) ≤ 1.00 at 1000 calls', true],
       ['CPU(b)/CPU(h) ≤ 1.00 at 500 calls', false],
     ]);
+  });
+});
+
+/**
+ * A load point of `calls` calls on a made-up machine: the server's event loop passes 20 ms from
+ * `serverLimit` calls on, the generator falls behind from `generatorLimit` on, and the machine is
+ * busy elsewhere at the call counts in `busy` (the first time only).
+ */
+function fakeMachine(serverLimit: number, generatorLimit = Infinity, busy: number[] = []) {
+  const measured: number[] = [];
+  const loadPoint = async ({ variant, calls }: LoadPointOptions): Promise<LoadPointResult> => {
+    const disturbed = busy.includes(calls) && !measured.includes(calls);
+    measured.push(calls);
+    const frames = calls * 250;
+    return {
+      variant,
+      calls,
+      failedCalls: 0,
+      connectMs: 10,
+      server: {
+        wallMs: 5000,
+        cpuPercent: (calls / serverLimit) * 90,
+        eventLoopP50Ms: 1,
+        eventLoopP99Ms: calls >= serverLimit || disturbed ? 25 : 5,
+        eventLoopMaxMs: 30,
+        rssBytes: 1e8,
+        heapUsedBytes: 5e7,
+        frames,
+        lateFrames: 0,
+        lateP99Ms: 10,
+        lateMaxMs: 20,
+      },
+      generator: {
+        wallMs: 5000,
+        cpuPercent: 50,
+        eventLoopP99Ms: 2,
+        sendLagP99Ms: calls >= generatorLimit ? 25 : 3,
+        sendLagMaxMs: 30,
+        lateSends: 0,
+        sent: frames,
+        playAudioRateMean: 50,
+        playAudioRateMin: 50,
+      },
+      totals: {
+        calls,
+        frames,
+        samples: frames * 160,
+        gaps: 0,
+        reordered: 0,
+        errors: 0,
+        playbacks: calls,
+        openCalls: 0,
+      },
+      sent: frames,
+      lost: 0,
+      playAudioReceived: frames,
+      otherCpuPercent: disturbed ? 40 : 1,
+    };
+  };
+  return { measured, loadPoint };
+}
+
+const ramp = { start: 500, factor: 1.25, refine: 2, maxCalls: 6000, warmupMs: 0, windowMs: 0 };
+
+describe('runCapacity (the ramp and its narrowing)', () => {
+  it('ramps by the factor until a step fails, then bisects between the last pass and the failure', async () => {
+    const machine = fakeMachine(1000);
+    const steps: CapacityStep[] = [];
+    const result = await runCapacity('c', ramp, 1, (s) => steps.push(s), machine.loadPoint);
+    expect(machine.measured).toEqual([500, 625, 781, 976, 1220, 1098, 1037]);
+    expect(steps.map((s) => s.verdict.pass)).toEqual([true, true, true, true, false, false, false]);
+    expect(result.callsPerCore).toBe(976);
+    expect(result.firstFailure).toBe(1037);
+    expect(result.limitedBy).toBe('event-loop p99 25.0 ms');
+    // 976 calls at 87.84 % of the core: 1,111 at 100 %.
+    expect(result.cpuBoundEstimate).toBe(1111);
+  });
+
+  it('narrows down a failure where only the generator fell behind, and a pass needs it on time', async () => {
+    const machine = fakeMachine(5000, 1100);
+    const result = await runCapacity('c', ramp, 1, () => undefined, machine.loadPoint);
+    expect(machine.measured).toEqual([500, 625, 781, 976, 1220, 1098, 1159]);
+    expect(result.callsPerCore).toBe(1098);
+    expect(result.firstFailure).toBe(1159);
+    expect(result.limitedBy).toBe('generator behind (send lag p99 25 ms)');
+  });
+
+  it('measures a step that failed while the machine was busy once more', async () => {
+    const machine = fakeMachine(1000, Infinity, [781]);
+    const result = await runCapacity('c', ramp, 1, () => undefined, machine.loadPoint);
+    expect(machine.measured).toEqual([500, 625, 781, 781, 976, 1220, 1098, 1037]);
+    expect(result.steps[2]!.verdict).toMatchObject({ pass: false, disturbed: true });
+    expect(result.callsPerCore).toBe(976);
   });
 });
