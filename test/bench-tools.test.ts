@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { runCapacity, type CapacityStep } from '../bench/capacity.js';
 import { clientTextFrame } from '../bench/client-frame.js';
@@ -58,6 +57,7 @@ describe('clientTextFrame (the load generator frames)', () => {
 
   it("reaches a ws server when written to a ws client's own socket, after what ws sent", async () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     await once(server, 'listening');
     const received: string[] = [];
     const closed = new Promise<number>((resolve) => {
@@ -68,6 +68,7 @@ describe('clientTextFrame (the load generator frames)', () => {
     });
     const { port } = server.address() as AddressInfo;
     const client = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+    onTestFinished(() => client.terminate());
     await once(client, 'open');
     client.send('{"event":"start"}');
     const tcp = (client as unknown as { _socket: Socket })._socket;
@@ -76,7 +77,6 @@ describe('clientTextFrame (the load generator frames)', () => {
     client.close(1000, 'done');
     expect(await closed).toBe(1000);
     expect(received).toEqual(['{"event":"start"}', text(200, 5), text(250, 6), text(260, 7)]);
-    server.close();
   });
 });
 

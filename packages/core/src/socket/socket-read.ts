@@ -26,7 +26,12 @@ interface TcpHandle {
 }
 
 /** The socket's fields `onread` sets, or undefined where this Node does not have them. */
-const fields = ((): { buffer: symbol; callback: symbol } | undefined => {
+interface Fields {
+  buffer: symbol;
+  callback: symbol;
+}
+
+const fields = ((): Fields | undefined => {
   const buffer = Buffer.alloc(1);
   const callback: ReadCallback = () => true;
   // Node reads `onread` in the Socket constructor; its types have it on `connect` only.
@@ -51,13 +56,15 @@ export class SharedReads {
   readonly #socket: Socket;
   readonly #handle: TcpHandle;
   readonly #own: Record<symbol, unknown>;
+  readonly #fields: Fields;
   #started = false;
   #givenBack = false;
 
-  constructor(socket: Socket, handle: TcpHandle) {
+  constructor(socket: Socket, handle: TcpHandle, socketFields: Fields) {
     this.#socket = socket;
     this.#handle = handle;
     this.#own = socket as unknown as Record<symbol, unknown>;
+    this.#fields = socketFields;
   }
 
   /** True once {@link start} succeeded: reads no longer come as `data` events of their own. */
@@ -77,7 +84,7 @@ export class SharedReads {
       return false;
     }
     this.#handle.useUserBuffer(shared);
-    this.#own[fields!.buffer] = shared;
+    this.#own[this.#fields.buffer] = shared;
     this.#setCallback((nread) => {
       onBytes(shared.subarray(0, nread));
       return true;
@@ -101,7 +108,7 @@ export class SharedReads {
   }
 
   #setCallback(callback: ReadCallback): void {
-    this.#own[fields!.callback] = callback;
+    this.#own[this.#fields.callback] = callback;
   }
 }
 
@@ -121,5 +128,5 @@ export function sharedReads(socket: object): SharedReads | undefined {
   ) {
     return undefined;
   }
-  return new SharedReads(socket, handle as TcpHandle);
+  return new SharedReads(socket, handle as TcpHandle, fields);
 }

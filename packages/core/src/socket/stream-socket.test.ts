@@ -6,6 +6,7 @@ import { acceptStream } from '../accept-stream.js';
 import { serializeMedia, serializeStart } from '../protocol/serialize-platform.js';
 import type { CallStream } from '../stream/call-stream.js';
 import { StreamSocket } from './stream-socket.js';
+import { RawClient, textFrame, upgradeRequest } from '../../../../test/helpers/raw-client.js';
 
 /** A ws server of StreamSockets on port 0 and one client of it; both closed after the test. */
 async function connect(options: ServerOptions = {}) {
@@ -76,6 +77,36 @@ describe('StreamSocket', () => {
     client.send('two');
     expect({ messages: await got, dataEvents }).toEqual({
       messages: ['one', 'two'],
+      dataEvents: 0,
+    });
+  });
+
+  it('moves to the shared buffer after the bytes that came with the upgrade request', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', WebSocket: StreamSocket });
+    onTestFinished(() => void wss.close());
+    await once(wss, 'listening');
+    const { port } = wss.address() as { port: number };
+    // Listens from the connection on: the first frame may be read before 'connection' returns.
+    const accepted = new Promise<{ server: StreamSocket; first: Promise<string[]> }>((resolve) =>
+      wss.once('connection', (server: StreamSocket) =>
+        resolve({ server, first: messages(server, 1) }),
+      ),
+    );
+    const client = await RawClient.connect(port);
+    // The upgrade request and the first frame in one write: ws puts that frame back into the
+    // socket's Readable buffer, so the shared buffer cannot be used at once.
+    client.send(Buffer.concat([upgradeRequest(port, '/'), textFrame('with the upgrade')]));
+    const { server, first } = await accepted;
+    expect(await first).toEqual(['with the upgrade']);
+    const raw = (server as unknown as { _socket: Socket })._socket;
+    let dataEvents = 0;
+    raw.on('data', () => dataEvents++);
+    const later = messages(server, 2);
+    client.send(textFrame('later one'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.send(textFrame('later two'));
+    expect({ messages: await later, dataEvents }).toEqual({
+      messages: ['later one', 'later two'],
       dataEvents: 0,
     });
   });

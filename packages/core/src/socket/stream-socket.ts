@@ -134,16 +134,15 @@ export class StreamSocket extends WebSocket {
       sink,
     );
     const push = (chunk: Buffer): void => reader.push(chunk);
-    // Bytes still in the socket's Readable buffer (the upgrade's head) come first, as data.
-    const startReads = (): boolean => reads === undefined || reads.start(push);
-    let readsSettled = false;
+    // Bytes still in the socket's Readable buffer (the upgrade's head) come first, as data: the
+    // shared-buffer reads start after them, on a later data event if not at once.
     const ours = (chunk: Buffer): void => {
       reader.push(chunk);
-      if (!readsSettled && !givenBack) readsSettled = startReads();
+      if (!givenBack && reads !== undefined && !reads.started) reads.start(push);
     };
     socket.removeListener('data', wsListener);
     socket.on('data', ours);
-    readsSettled = startReads();
+    reads?.start(push);
     return reader;
   }
 }
